@@ -1,0 +1,71 @@
+"""Machine-readable error codes with the Chinese message users see. The API answers {"code", "message"}."""
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    INVALID_INPUT = "invalid_input"
+    UNAUTHORIZED = "unauthorized"
+    BAD_CREDENTIALS = "bad_credentials"
+    TOKEN_EXPIRED = "token_expired"
+    TOKEN_REVOKED = "token_revoked"
+    TOO_MANY_ATTEMPTS = "too_many_attempts"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+    EVIDENCE_EMPTY = "evidence_empty"
+    EVIDENCE_TOO_LARGE = "evidence_too_large"
+    NO_SCHEDULE = "no_schedule_for_year"
+    SCHEDULE_INVALID = "schedule_invalid"
+    ORG_DATA_INVALID = "org_data_invalid"
+
+
+STATUS: dict[ErrorCode, int] = {
+    ErrorCode.INVALID_INPUT: 422,
+    ErrorCode.UNAUTHORIZED: 401,
+    ErrorCode.BAD_CREDENTIALS: 401,
+    ErrorCode.TOKEN_EXPIRED: 401,
+    ErrorCode.TOKEN_REVOKED: 401,
+    ErrorCode.TOO_MANY_ATTEMPTS: 429,
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.CONFLICT: 409,
+    ErrorCode.EVIDENCE_EMPTY: 422,
+    ErrorCode.EVIDENCE_TOO_LARGE: 413,
+    ErrorCode.NO_SCHEDULE: 422,
+    ErrorCode.SCHEDULE_INVALID: 422,
+    ErrorCode.ORG_DATA_INVALID: 422,
+}
+
+DEFAULT_MESSAGE: dict[ErrorCode, str] = {
+    ErrorCode.INVALID_INPUT: "输入有误",
+    ErrorCode.UNAUTHORIZED: "请先登录或提供有效的访问令牌",
+    ErrorCode.BAD_CREDENTIALS: "用户名或密码错误",
+    ErrorCode.TOKEN_EXPIRED: "访问令牌已过期，请重新获取",
+    ErrorCode.TOKEN_REVOKED: "访问令牌已被吊销",
+    ErrorCode.TOO_MANY_ATTEMPTS: "登录失败次数过多，请稍后再试",
+    ErrorCode.FORBIDDEN: "您无权进行此操作",
+    ErrorCode.NOT_FOUND: "记录不存在或不在您的辖区内",
+    ErrorCode.CONFLICT: "记录已被他人修改，请刷新后重试",
+    ErrorCode.EVIDENCE_EMPTY: "证据文件为空",
+    ErrorCode.EVIDENCE_TOO_LARGE: "证据文件过大",
+    ErrorCode.NO_SCHEDULE: "缺少该年度的节假日安排",
+    ErrorCode.SCHEDULE_INVALID: "节假日安排文件有误",
+    ErrorCode.ORG_DATA_INVALID: "组织机构数据有误",
+}
+
+
+class JiafaError(Exception):
+    """A refusal the user caused: carries a code for programs and a Chinese message for people."""
+
+    def __init__(self, code: ErrorCode, message: str | None = None) -> None:
+        self.code = code
+        self.message = message or DEFAULT_MESSAGE[code]
+        super().__init__(self.message)
+
+    @property
+    def status(self) -> int:
+        return STATUS[self.code]
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": str(self.code), "message": self.message}

@@ -1,0 +1,42 @@
+"""Roles and the one table that says which role may do what. UI, API and CLI all ask `can()`/`require()`."""
+
+from django.db import models
+
+from jiafa.core.errors import ErrorCode, JiafaError
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", "执法队员"
+    LEGAL_REVIEWER = "legal_reviewer", "法制审核员"
+    SQUADRON_LEADER = "squadron_leader", "中队长"
+    BUREAU_LEADER = "bureau_leader", "局领导"
+    ADMIN = "admin", "系统管理员"
+    AUDITOR = "auditor", "只读审计员"
+
+
+class Perm(models.TextChoices):
+    EVIDENCE_VIEW = "evidence.view", "查看证据"
+    EVIDENCE_UPLOAD = "evidence.upload", "上传证据"
+    EVIDENCE_EDIT = "evidence.edit", "修改证据说明"
+    AUDIT_VIEW = "audit.view", "查看审计日志"
+    SYSTEM_ADMIN = "system.admin", "系统管理"
+
+
+_ALL = frozenset(Role)
+PERMISSIONS: dict[Perm, frozenset[Role]] = {
+    Perm.EVIDENCE_VIEW: _ALL,
+    Perm.EVIDENCE_UPLOAD: frozenset({Role.OFFICER, Role.SQUADRON_LEADER}),
+    Perm.EVIDENCE_EDIT: frozenset({Role.OFFICER, Role.SQUADRON_LEADER}),
+    Perm.AUDIT_VIEW: frozenset({Role.AUDITOR, Role.ADMIN, Role.BUREAU_LEADER}),
+    Perm.SYSTEM_ADMIN: frozenset({Role.ADMIN}),
+}
+
+
+def can(user: object, perm: Perm) -> bool:
+    role = getattr(user, "role", None)
+    return bool(getattr(user, "is_authenticated", False)) and role in PERMISSIONS[perm]
+
+
+def require(user: object, perm: Perm) -> None:
+    if not can(user, perm):
+        raise JiafaError(ErrorCode.FORBIDDEN, f"您的角色无权{perm.label}")

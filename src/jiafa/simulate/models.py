@@ -1,0 +1,11 @@
+from django.db import models
+
+
+class DemoWorld(models.Model):
+    """Marks a database as a demo world, so `jiafa demo --reset` never wipes a real bureau's data."""
+
+    seed = models.IntegerField()
+    built_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"demo world (seed {self.seed})"

@@ -1,0 +1,113 @@
+from datetime import datetime, timedelta
+
+from django import forms
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from jiafa.core import audit, jurisdiction
+from jiafa.core.errors import JiafaError
+from jiafa.core.http import AuthedRequest
+from jiafa.core.models import AuditEntry, EvidenceItem
+from jiafa.core.roles import Perm, Role, can, require
+from jiafa.core.throttle import check_login_allowed
+from jiafa.law import schedules
+from jiafa.law.calendar import NoScheduleError
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "用户名或密码错误。",
+        "inactive": "该账号已停用，请联系系统管理员。",
+    }
+
+    def clean(self) -> dict[str, object]:
+        try:
+            check_login_allowed(
+                self.data.get("username", ""), audit.client_ip(self.request), now=timezone.now()
+            )
+        except JiafaError as e:
+            raise forms.ValidationError(e.message, code=str(e.code)) from e
+        return super().clean()
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "web/login.html"
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("login")
+
+
+def _greeting(hour: int) -> str:
+    return "早上好" if hour < 11 else "中午好" if hour < 13 else "下午好" if hour < 18 else "晚上好"
+
+
+def _today(now_local: datetime) -> dict[str, object]:
+    """Whether today is a working day and the next few working days, for the officer's planning."""
+    today = now_local.date()
+    try:
+        cal = schedules.calendar()
+        return {
+            "working": cal.is_working_day(today),
+            "next_working": cal.add_working_days(today, 1),
+            "plus5": cal.add_working_days(today, 5),
+            "error": "",
+        }
+    except NoScheduleError as e:
+        return {"error": str(e)}
+
+
+@login_required
+def home(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    now_local = timezone.localtime()
+    day_start = now_local.replace(hour=0, minute=0, second=0, microsecond=0)
+    visible_audit = jurisdiction.visible(AuditEntry.objects.all(), user)
+    sees_unit_audit = can(user, Perm.AUDIT_VIEW)
+    context = {
+        "sees_unit_audit": sees_unit_audit,
+        "greeting": _greeting(now_local.hour),
+        "now": now_local,
+        "today": _today(now_local),
+        "role_label": Role(user.role).label,
+        "units": jurisdiction.units(user).count(),
+        "evidence_count": jurisdiction.visible(EvidenceItem.objects.all(), user).count(),
+        "evidence_week": jurisdiction.visible(EvidenceItem.objects.all(), user)
+        .filter(uploaded_at__gte=now_local - timedelta(days=7))
+        .count(),
+        "actions_today": visible_audit.filter(at__gte=day_start).count(),
+        "recent": (visible_audit if sees_unit_audit else visible_audit.filter(actor=user))
+        .select_related("actor", "org_unit")
+        .order_by("-seq")[:8],
+    }
+    return render(request, "web/home.html", context)
+
+
+@login_required
+def audit_log(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    require(user, Perm.AUDIT_VIEW)
+    entries = AuditEntry.objects.select_related("actor", "org_unit").order_by("-seq")
+    if user.org_unit and user.org_unit.parent_id is None:
+        entries = entries.filter(Q(org_unit__isnull=True) | Q(org_unit__path__startswith=user.org_unit.path))
+    else:
+        entries = jurisdiction.visible(entries, user)
+    q = request.GET.get("q", "").strip()
+    if q:
+        entries = entries.filter(
+            Q(action__icontains=q) | Q(actor_name__icontains=q) | Q(object_id__icontains=q)
+        )
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "web/audit.html", {"page": page, "q": q})
