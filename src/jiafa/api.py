@@ -5,9 +5,12 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
+from jiafa.cases.api import router as cases_router
 from jiafa.core.api import TokenAuth
 from jiafa.core.api import router as core_router
 from jiafa.core.errors import DEFAULT_MESSAGE, STATUS, ErrorCode, JiafaError
+from jiafa.law.api import router as law_router
+from jiafa.overload.api import router as overload_router
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -70,3 +73,6 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 api.add_router("/", core_router)
+api.add_router("/", cases_router)
+api.add_router("/law", law_router)
+api.add_router("/overload", overload_router)

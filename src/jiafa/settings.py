@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs' JavaScript from the installed package instead of a CDN
     "jiafa.core",
     "jiafa.law",
+    "jiafa.overload",
+    "jiafa.cases",
     "jiafa.web",
     "jiafa.simulate",
 ]

@@ -12,4 +12,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("jiafa.web.urls")),
     path("evidence/", include("jiafa.core.urls")),
+    path("cases/", include("jiafa.cases.urls")),
+    path("law/", include("jiafa.law.urls")),
 ]

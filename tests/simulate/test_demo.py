@@ -49,7 +49,8 @@ def test_demo_refuses_a_database_that_is_not_a_demo(org, capsys):
     assert OrgUnit.objects.count() == 11 and not User.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)  # flush truncates tables, which PostgreSQL refuses inside a transaction
+# flush truncates tables, which PostgreSQL refuses inside a transaction
+@pytest.mark.django_db(transaction=True)
 def test_reset_rebuilds_with_a_new_seed(capsys):
     _demo(capsys, "--seed", "1")
     name_before = User.objects.get(username="leader").full_name

@@ -28,6 +28,7 @@ class OrgUnit(models.Model):
     kind = models.CharField("类别", max_length=20, choices=Kind.choices)
     parent = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="children")
     region_code = models.CharField("行政区划代码", max_length=6, blank=True)
+    document_prefix = models.CharField("文书字号", max_length=10, blank=True)  # e.g. 嘉交执 (bureau only)
     path = models.CharField(max_length=400, unique=True, editable=False)
     sort_order = models.PositiveIntegerField(default=0)
 
@@ -48,6 +49,13 @@ class OrgUnit(models.Model):
     @property
     def depth(self) -> int:
         return self.path.count("/") - 2
+
+    def bureau(self) -> OrgUnit:
+        """The unit whose documents share one numbering: the nearest ancestor with a document prefix."""
+        unit: OrgUnit = self
+        while not unit.document_prefix and unit.parent is not None:
+            unit = unit.parent
+        return unit
 
 
 class User(AbstractUser):
@@ -177,3 +185,21 @@ class EvidenceItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class DocumentSequence(models.Model):
+    """The last number issued per bureau, document kind and year; taken under a row lock so that numbers
+    are gapless and never issued twice."""
+
+    bureau = models.ForeignKey(OrgUnit, models.PROTECT)
+    kind = models.CharField(max_length=30)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["bureau", "kind", "year"], name="one_sequence_per_kind_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bureau.code} {self.kind} {self.year}: {self.last}"

@@ -33,6 +33,7 @@ def _upsert(node: dict[str, Any], parent: OrgUnit | None, where: str, seen: set[
     unit = OrgUnit.objects.filter(code=node["code"]).first() or OrgUnit(code=node["code"])
     unit.name, unit.short_name, unit.kind = node["name"], node["short_name"], node["kind"]
     unit.region_code = str(node.get("region_code", ""))
+    unit.document_prefix = str(node.get("document_prefix", ""))
     unit.parent = parent
     unit.sort_order = len(seen)
     unit.save()

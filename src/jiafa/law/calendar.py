@@ -79,7 +79,7 @@ class WorkCalendar:
     def add_months(self, start: date, n: int) -> date:
         """End of an n-month period: the same-numbered day (or the month's last day), moved like add_days."""
         _require_positive(n)
-        return self._first_working_day_from(_same_day_months_later(start, n))
+        return self._first_working_day_from(same_day_months_later(start, n))
 
     def working_days_between(self, a: date, b: date) -> int:
         """Working days in (a, b]: like a period, `a` itself is not counted. 0 when b is not after a."""
@@ -108,7 +108,7 @@ def _require_positive(n: int) -> None:
         raise ValueError(f"a period must be at least 1, got {n}")
 
 
-def _same_day_months_later(start: date, months: int) -> date:
+def same_day_months_later(start: date, months: int) -> date:
     year, month_index = divmod(start.year * 12 + start.month - 1 + months, 12)
     month = month_index + 1
     return date(year, month, min(start.day, monthrange(year, month)[1]))
@@ -177,7 +177,7 @@ def parse_year_schedule(data: object) -> YearSchedule:
     document = _object(data, _SCHEDULE_KEYS, "安排文件")
     year = _year(document["year"])
     source = _text(document["source"], "source（通知名称）")
-    published = _date(document["published"], "published（发布日期）")
+    published = parse_iso_date(document["published"], "published（发布日期）")
     holidays = _holidays(document["holidays"], year)
     workdays = _workdays(document["workdays"], year)
     both = sorted(set(holidays) & workdays)
@@ -229,7 +229,7 @@ def _text(value: object, where: str) -> str:
     return value.strip()
 
 
-def _date(value: object, where: str) -> date:
+def parse_iso_date(value: object, where: str) -> date:
     if not isinstance(value, str):
         raise ScheduleFormatError(ScheduleErrorCode.BAD_TYPE, f"{where}应为 “YYYY-MM-DD” 格式的文字")
     if _ISO_DATE.fullmatch(value):
@@ -243,7 +243,7 @@ def _date(value: object, where: str) -> date:
 
 
 def _day_in_year(value: object, year: int, where: str) -> date:
-    day = _date(value, where)
+    day = parse_iso_date(value, where)
     if day.year != year:
         raise ScheduleFormatError(
             ScheduleErrorCode.DATE_OUTSIDE_YEAR,

@@ -1,4 +1,9 @@
+from functools import cached_property
+from typing import Any
+
 from django.db import models
+
+from jiafa.law import violations
 
 
 class HolidaySchedule(models.Model):
@@ -17,3 +22,54 @@ class HolidaySchedule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} 年节假日安排"
+
+
+class ImmutableVersionError(Exception):
+    """A catalogue version was about to be changed or deleted; a change is a new version instead."""
+
+
+class ViolationType(models.Model):
+    """One version of a violation-catalogue item (违法行为库事项). Cases and decisions refer to a version by
+    (code, version); a version is never changed or deleted — importing changed content adds version n+1.
+    `document` is the item's canonical JSON (violations.to_document); the other columns repeat parts of it
+    for listing and filtering."""
+
+    class Origin(models.TextChoices):
+        PACKAGED = "packaged", "系统内置"
+        BUREAU = "bureau", "本局导入"
+
+    code = models.CharField("编号", max_length=10)
+    version = models.PositiveIntegerField("版本")
+    effective_from = models.DateField("施行日期")
+    name = models.CharField("违法行为", max_length=300)
+    domain = models.CharField(
+        "领域", max_length=20, choices=[(d.value, label) for d, (label, _) in violations.DOMAINS.items()]
+    )
+    non_site = models.BooleanField("可非现场执法")
+    verified = models.BooleanField("条文已核对")
+    document = models.JSONField("事项内容（JSON）")
+    content_hash = models.CharField("内容摘要", max_length=64)
+    origin = models.CharField("来源", max_length=10, choices=Origin.choices)
+    loaded_at = models.DateTimeField("导入时间", auto_now_add=True)
+    loaded_by = models.CharField("导入人", max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["code", "version"]
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="violation_type_version")]
+        indexes = [models.Index(fields=["code", "effective_from"])]
+        verbose_name = verbose_name_plural = "违法行为库"
+
+    def __str__(self) -> str:
+        return f"{self.code} v{self.version} {self.name}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableVersionError(f"{self.code} v{self.version} 已入库，不能修改；请导入新版本")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ImmutableVersionError(f"{self.code} v{self.version} 可能已被案件引用，不能删除")
+
+    @cached_property
+    def item(self) -> violations.Item:
+        return violations.parse_item(self.document, where=f"{self.code} v{self.version}")

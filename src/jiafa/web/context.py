@@ -19,10 +19,11 @@ class NavItem:
 
 NAV = (
     NavItem("工作台", "home", "main"),
-    NavItem("案件办理", None, "enforce", hint="行政处罚案件全流程"),
+    NavItem("案件办理", "cases:list", "enforce"),
     NavItem("非现场治超", None, "enforce", hint="动态称重检测与初审"),
     NavItem("水网睿控", None, "enforce", hint="AIS 与卡口发现涉嫌违法船舶"),
     NavItem("大件运输许可", None, "enforce", hint="桥梁承载与路线审查"),
+    NavItem("期间计算器", "law:calculator", "enforce"),
     NavItem("证据库", "evidence:list", "data", Perm.EVIDENCE_VIEW),
     NavItem("信用治超", None, "data", hint="信用记录与黑名单"),
     NavItem("统计与年报", None, "data", hint="领导驾驶舱与法治政府建设报告"),

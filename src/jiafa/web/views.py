@@ -12,6 +12,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from jiafa.cases import watch
+from jiafa.cases.models import Case
+from jiafa.cases.states import DONE
 from jiafa.core import audit, jurisdiction
 from jiafa.core.errors import JiafaError
 from jiafa.core.http import AuthedRequest
@@ -50,6 +53,9 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("login")
 
 
+SCHEDULE_WARNING_MONTH = 10  # the State Council usually publishes next year's holidays in October–November
+
+
 def _greeting(hour: int) -> str:
     return "早上好" if hour < 11 else "中午好" if hour < 13 else "下午好" if hour < 18 else "晚上好"
 
@@ -75,6 +81,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     now_local = timezone.localtime()
     day_start = now_local.replace(hour=0, minute=0, second=0, microsecond=0)
     visible_audit = jurisdiction.visible(AuditEntry.objects.all(), user)
+    open_cases = jurisdiction.visible(Case.objects.exclude(status__in=DONE), user)
     sees_unit_audit = can(user, Perm.AUDIT_VIEW)
     context = {
         "sees_unit_audit": sees_unit_audit,
@@ -84,6 +91,9 @@ def home(request: AuthedRequest) -> HttpResponse:
         "role_label": Role(user.role).label,
         "units": jurisdiction.units(user).count(),
         "evidence_count": jurisdiction.visible(EvidenceItem.objects.all(), user).count(),
+        "open_cases": open_cases.count(),
+        "my_open_cases": open_cases.filter(officers=user).count(),
+        "overdue_cases": open_cases.filter(watch.overdue_q(now_local.date())).count(),
         "evidence_week": jurisdiction.visible(EvidenceItem.objects.all(), user)
         .filter(uploaded_at__gte=now_local - timedelta(days=7))
         .count(),

@@ -21,6 +21,11 @@ def audit_object(entry: AuditEntry) -> str:
 
 
 @register.filter
+def get_item(mapping: dict[str, object], key: str) -> object:
+    return mapping.get(key, "")
+
+
+@register.filter
 def filesize(size: int) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
