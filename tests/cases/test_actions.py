@@ -416,3 +416,94 @@ def test_deadline_watch_flags_overdue_cases(team: Team):
     assert (w.label, w.due, w.overdue, w.days_over) == ("作出决定期限", d("2026-03-02"), True, 197)
     assert Case.objects.filter(watch.overdue_q(TODAY)).get() == case
     assert not Case.objects.filter(watch.overdue_q(d("2026-03-02"))).exists()
+
+
+def test_a_case_discovered_after_the_limitation_period_is_refused(team: Team):
+    import datetime as dt
+
+    with pytest.raises(JiafaError) as e:
+        register(team, occurred_at=dt.datetime(2024, 9, 14, 2, 0, tzinfo=dt.UTC))
+    assert "追责时效已于 2026-09-14 届满" in e.value.message and "第三十六条" in e.value.message
+    assert not Case.objects.exists()
+    assert register(team, occurred_at=dt.datetime(2024, 9, 15, 2, 0, tzinfo=dt.UTC)).pk
+    assert register(team, occurred_at=dt.datetime(2022, 1, 5, 2, 0, tzinfo=dt.UTC), serious_harm=True).pk
+
+
+def test_instalments_split_the_fine_and_each_is_late_on_its_own(team: Team):
+    case = advance(team, S.EXECUTING)  # ¥20,000 due 2026-01-26
+    case = step(
+        team,
+        case,
+        "approve_deferral",
+        "boss",
+        {"new_due": "2026-02-28", "instalments": 3, "reason": "经营困难，申请分三期缴纳"},
+    )
+    assert case.instalments == [
+        {"due": "2026-02-28", "yuan": 6668},
+        {"due": "2026-03-28", "yuan": 6666},
+        {"due": "2026-04-28", "yuan": 6666},
+    ]
+    assert case.payment_due == d("2026-02-28")
+    case = step(
+        team,
+        case,
+        "pay",
+        "officer",
+        {"paid_on": "2026-02-27", "fine_yuan": 6668, "late_fee_yuan": 0, "receipt_no": "P1"},
+    )
+    assert case.payment_due == d("2026-03-28")
+    # The second instalment paid two days late: 2 × 3% × 6,666 = 399.96 → ¥399 (whole yuan, never more).
+    assert (
+        "加处罚款 399 元"
+        in refused(
+            team,
+            case,
+            "pay",
+            "officer",
+            {"paid_on": "2026-03-30", "fine_yuan": 6666, "late_fee_yuan": 0, "receipt_no": "P2"},
+        ).message
+    )
+    case = step(
+        team,
+        case,
+        "pay",
+        "officer",
+        {"paid_on": "2026-03-30", "fine_yuan": 6666, "late_fee_yuan": 399, "receipt_no": "P2"},
+    )
+    case = step(
+        team,
+        case,
+        "pay",
+        "officer",
+        {"paid_on": "2026-04-20", "fine_yuan": 6666, "late_fee_yuan": 0, "receipt_no": "P3"},
+    )
+    assert (case.fine_outstanding_yuan, case.late_fee_paid_yuan) == (0, 399)
+    assert step(team, case, "close", "leader", {"closed_on": "2026-04-21"}).status == S.CLOSED
+
+
+def test_instalments_are_capped_by_the_rulebook(team: Team):
+    case = advance(team, S.EXECUTING)
+    e = refused(
+        team, case, "approve_deferral", "boss", {"new_due": "2026-02-28", "instalments": 13, "reason": "困难"}
+    )
+    assert "1 到 12" in e.message
+
+
+def test_evidence_is_attached_to_an_open_case_only(team: Team):
+    import io
+
+    case = advance(team, S.REGISTERED)
+    upload = {
+        "title": "称重单",
+        "kind": "document",
+        "original_name": "w.pdf",
+        "content_type": "application/pdf",
+    }
+    with pytest.raises(JiafaError) as e:
+        actions.attach_evidence(case.pk, io.BytesIO(b"%PDF weigh"), actor=team.officer, **upload)
+    assert "已立案" in e.value.message
+    case = step(team, case, "file", "leader", {"filed_on": "2025-12-01"})
+    item = actions.attach_evidence(case.pk, io.BytesIO(b"%PDF weigh"), actor=team.officer, **upload)
+    assert list(actions.case_evidence(case)) == [item]
+    assert item.org_unit == case.org_unit
+    assert case.events.filter(kind="evidence").get().note == "书证/文书：称重单"

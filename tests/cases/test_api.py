@@ -117,3 +117,20 @@ def test_registration_refuses_bad_input(team: Team, api_as):
     assert blank.json()["message"] == "请填写违法事实"
     auditor_like = api_as(team.boss).post("/cases", NEW_CASE)
     assert auditor_like.status_code == 403
+
+
+def test_case_evidence_through_the_api(team: Team, api_as, make_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    case = advance(team, S.INVESTIGATING)
+    officer = api_as(team.officer)
+    photo = SimpleUploadedFile("front.jpg", b"\xff\xd8 plate", content_type="image/jpeg")
+    added = officer.post(f"/cases/{case.pk}/evidence", {"file": photo, "title": "车头照", "kind": "photo"})
+    assert added.status_code == 201, added.content
+    detail = officer.get(f"/cases/{case.pk}").json()
+    assert [e["title"] for e in detail["evidence"]] == ["车头照"]
+    assert detail["timeline"][-1]["label"] == "添加证据"
+    outsider = api_as(make_user("tx1", TONGXIANG))
+    again = SimpleUploadedFile("front.jpg", b"\xff\xd8 plate", content_type="image/jpeg")
+    refused = outsider.post(f"/cases/{case.pk}/evidence", {"file": again, "title": "x", "kind": "photo"})
+    assert refused.status_code == 404

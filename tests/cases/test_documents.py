@@ -334,3 +334,17 @@ def test_a_bureau_edits_its_own_template_and_texts(team: Team, settings: Any, tm
     assert "十五日内缴纳罚款。请通过“浙里办”缴纳罚款。" in text
     assert decision.content["template"]["source"] == "bureau"
     assert decision.content["texts"]["review_body"] == "嘉兴市人民政府"  # not overridden: the default
+
+
+def test_a_document_issued_before_files_were_kept_prints_marked_as_not_frozen(team: Team, web_as):
+    decision = decision_of(advance(team, S.DECIDED))
+    legacy = {
+        k: v for k, v in decision.content.items() if k not in ("bureau_name", "texts", "terms", "number")
+    }
+    CaseDocument.objects.filter(pk=decision.pk).update(blob=None, content=legacy)
+    client = web_as(team.officer)
+    page = client.get(reverse("cases:document", args=[decision.pk])).content.decode()
+    assert "未经哈希固定" in page
+    assert DECISION_NUMBER in page and FINE in page and "十五日内缴纳罚款" in page
+    download = client.get(reverse("cases:document_docx", args=[decision.pk]))
+    assert download.status_code == 200 and DECISION_NUMBER in text_of(download.content)

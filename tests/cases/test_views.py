@@ -100,3 +100,18 @@ def test_other_units_get_not_found(team: Team, web_as, make_user):
     assert outsider.post(f"/cases/{case.pk}/step/file/", {"filed_on": "2025-12-01"}).status_code == 404
     case.refresh_from_db()
     assert case.status == S.REGISTERED
+
+
+def test_adding_evidence_from_the_case_page(team: Team, web_as):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    case = advance(team, S.INVESTIGATING)
+    client = web_as(team.officer)
+    assert "添加证据" in client.get(f"/cases/{case.pk}/").content.decode()
+    photo = SimpleUploadedFile("side.jpg", b"\xff\xd8 axles", content_type="image/jpeg")
+    response = client.post(
+        f"/cases/{case.pk}/evidence/", {"file": photo, "title": "侧面照（轴数）", "kind": "photo"}
+    )
+    assert response.status_code == 302
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "侧面照（轴数）" in page and "已入卷" in page

@@ -117,12 +117,16 @@ def test_roles_in_pages(web_as, make_user):
     assert officer.get("/admin/").status_code == 302  # the admin site is for system administrators only
 
 
+def _nav(page: str) -> str:
+    return page[page.index("<nav>") : page.index("</nav>")]
+
+
 def test_navigation_follows_the_role(web_as, make_user):
-    officer_page = web_as(make_user("hn1")).get("/").content.decode()
-    admin_page = web_as(make_user("root", BUREAU, Role.ADMIN)).get("/").content.decode()
-    assert "审计日志" not in officer_page and "系统管理" not in officer_page
-    assert "审计日志" in admin_page and "系统管理" in admin_page
-    assert "案件办理" in officer_page and "建设中" in officer_page
+    officer_nav = _nav(web_as(make_user("hn1")).get("/").content.decode())
+    admin_nav = _nav(web_as(make_user("root", BUREAU, Role.ADMIN)).get("/").content.decode())
+    assert "审计日志" not in officer_nav and "系统管理" not in officer_nav
+    assert "审计日志" in admin_nav and "系统管理" in admin_nav
+    assert "案件办理" in officer_nav and "建设中" in officer_nav
 
 
 def test_auditor_sees_failed_logins_of_the_whole_bureau(client, web_as, make_user):
@@ -130,3 +134,14 @@ def test_auditor_sees_failed_logins_of_the_whole_bureau(client, web_as, make_use
     client.post("/login/", {"username": "hn1", "password": "nope"})
     page = web_as(make_user("aud", BUREAU, Role.AUDITOR)).get("/audit/").content.decode()
     assert "登录失败" in page and "hn1" in page
+
+
+@pytest.mark.parametrize(("today", "warned"), [((2026, 10, 15), True), ((2026, 6, 1), False)])
+def test_home_warns_when_next_years_holidays_are_missing(web_as, make_user, monkeypatch, today, warned):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(*today, 2, 0, tzinfo=dt.UTC))
+    page = web_as(make_user("hn1")).get("/").content.decode()
+    assert ("尚未导入 2027 年的国务院节假日安排" in page) is warned

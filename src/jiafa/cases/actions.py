@@ -8,22 +8,25 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import IO, Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from pydantic import ValidationError
 
 from jiafa.cases import documents, events, rules
 from jiafa.cases.models import Case, DocumentKind, Outcome, PartyKind, PenaltyKind, Procedure, Source
 from jiafa.cases.schemas import STEP_INPUTS
-from jiafa.cases.states import CaseStatus, Transition, available, transition
+from jiafa.cases.states import DONE, CaseStatus, Transition, available, transition
+from jiafa.core import actions as evidence_actions
 from jiafa.core import audit, jurisdiction
 from jiafa.core.errors import ErrorCode, JiafaError
-from jiafa.core.models import User
+from jiafa.core.models import EvidenceItem, User
 from jiafa.law import catalogue, schedules
 from jiafa.law.book import rulebook
-from jiafa.law.calendar import NoScheduleError
+from jiafa.law.calendar import NoScheduleError, same_day_months_later
 from jiafa.law.deadlines import DeadlineKind, deadline, late_fee, period_end
 from jiafa.law.violations import Item, Tier, check_penalty, first_violation_exemption_allowed, select_tier
 
@@ -100,6 +103,47 @@ def _step(case_id: int, action: str, *, actor: User, version: int | None, ip: st
         )
 
 
+def attach_evidence(
+    case_id: int,
+    f: IO[bytes],
+    *,
+    actor: User,
+    title: str,
+    kind: str,
+    original_name: str,
+    content_type: str,
+    description: str = "",
+    collected_at: datetime | None = None,
+    ip: str | None = None,
+) -> EvidenceItem:
+    """Evidence for an open case, stored in the case's unit and linked to it, on its timeline."""
+    with transaction.atomic():
+        case = jurisdiction.get_visible(Case.objects.select_for_update(), actor, pk=case_id)
+        if case.status in (S.REGISTERED, *DONE):
+            raise _refuse("只有已立案、尚未结案的案件可以添加证据", ErrorCode.STEP_NOT_READY)
+        item = evidence_actions.add_evidence(
+            f,
+            actor=actor,
+            title=title,
+            kind=kind,
+            original_name=original_name,
+            content_type=content_type,
+            description=description,
+            collected_at=collected_at,
+            org_unit=case.org_unit,
+            linked=case,
+            ip=ip,
+        )
+        events.record(case, "evidence", actor, note=f"{item.get_kind_display()}：{item.title}")
+    return item
+
+
+def case_evidence(case: Case) -> QuerySet[EvidenceItem]:
+    return EvidenceItem.objects.filter(
+        linked_type=ContentType.objects.get_for_model(Case), linked_id=str(case.pk)
+    ).select_related("blob", "uploaded_by")
+
+
 def item_of(case: Case) -> Item:
     """The catalogue item as it was when the case was registered (the version the case records)."""
     return catalogue.version(case.violation_code, case.violation_version).item
@@ -159,9 +203,12 @@ def register(
     vehicle_plate: str = "",
     vessel_name: str = "",
     facts_for_tier: dict[str, Any] | None = None,
+    serious_harm: bool = False,
     ip: str | None = None,
 ) -> Case:
-    """Record a case source (案源登记). Filing (立案) is a leader's step after this."""
+    """Record a case source (案源登记). Filing (立案) is a leader's step after this. An act discovered after
+    the limitation period (Art. 36: 2 years, 5 where life, health or financial security was harmed) is
+    refused."""
     if actor.role not in ("officer", "squadron_leader") or actor.org_unit is None:
         raise JiafaError(ErrorCode.FORBIDDEN, "只有执法队员和中队长可以登记案源")
     if source not in Source.values:
@@ -180,7 +227,16 @@ def register(
             raise _refuse(f"请填写{what}")
     if occurred_at > timezone.now():
         raise _refuse("违法时间不能晚于当前时间")
-    row = catalogue.current(violation_code.strip(), on=timezone.localtime(occurred_at).date())
+    occurred_on = timezone.localtime(occurred_at).date()
+    limitation = _due(
+        DeadlineKind.LIMITATION_SERIOUS if serious_harm else DeadlineKind.LIMITATION, occurred_on
+    )
+    if timezone.localdate() > limitation:
+        raise _refuse(
+            f"违法行为发生于 {occurred_on:%Y-%m-%d}，追责时效已于 {limitation:%Y-%m-%d} 届满，"
+            f"不再给予行政处罚（{LAW}第三十六条）"
+        )
+    row = catalogue.current(violation_code.strip(), on=occurred_on)
     if party_kind not in row.item.parties:
         raise _refuse(f"“{row.name}”的处罚对象不包括{PartyKind(party_kind).label}")
     team = list(officers) or [actor]
@@ -708,33 +764,65 @@ def approve_deferral(
     actor: User,
     new_due: date,
     reason: str,
+    instalments: int = 1,
     version: int | None = None,
     ip: str | None = None,
 ) -> Case:
-    """暂缓或分期缴纳 (Art. 66): on application, approved by the bureau; moves the payment date."""
+    """暂缓或分期缴纳 (Art. 66): on the party's application, approved by the bureau. One instalment moves the
+    payment date; several split the outstanding fine into monthly parts, the first due on `new_due`."""
     with _step(case_id, "approve_deferral", actor=actor, version=version, ip=ip) as s:
         case = s.case
-        if not case.fine_outstanding_yuan:
+        outstanding = case.fine_outstanding_yuan
+        if not outstanding:
             raise _refuse("本案没有待缴罚款", ErrorCode.STEP_NOT_READY)
         if not reason.strip():
             raise _refuse("请写明当事人确有经济困难等理由")
         if case.payment_due and new_due <= case.payment_due:
             raise _refuse(f"新的缴款期限应晚于原期限 {case.payment_due:%Y-%m-%d}")
+        most = rulebook().value("payment.max_instalments", on=new_due)
+        if not 1 <= instalments <= min(most, outstanding):
+            raise _refuse(f"分期期数应在 1 到 {most} 之间")
+        share, rest = divmod(outstanding, instalments)
+        case.instalments = (
+            [
+                {
+                    "due": same_day_months_later(new_due, i).isoformat(),
+                    "yuan": share + (rest if i == 0 else 0),
+                }
+                for i in range(instalments)
+            ]
+            if instalments > 1
+            else []
+        )
         s.data = {
             "from": case.payment_due.isoformat() if case.payment_due else None,
             "to": new_due.isoformat(),
+            "instalments": case.instalments,
         }
         case.payment_due = new_due
         s.note = reason.strip()
     return case
 
 
+def next_due(case: Case) -> tuple[int, date | None]:
+    """What is owed next and by when: the whole outstanding fine, or what is left of the next instalment."""
+    outstanding = case.fine_outstanding_yuan
+    if not case.instalments:
+        return outstanding, case.payment_due
+    paid_under_plan = sum(i["yuan"] for i in case.instalments) - outstanding
+    for instalment in case.instalments:
+        if paid_under_plan < instalment["yuan"]:
+            return instalment["yuan"] - paid_under_plan, date.fromisoformat(instalment["due"])
+        paid_under_plan -= instalment["yuan"]
+    return 0, None
+
+
 def owed(case: Case, paid_on: date) -> tuple[int, int]:
-    """(fine, late fee) owed if the outstanding fine is paid on `paid_on` (Art. 72: 3% a day, capped)."""
-    fine = case.fine_outstanding_yuan
-    if not fine or case.payment_due is None:
-        return fine, 0
-    return fine, late_fee(fine, case.payment_due, paid_on, rulebook()).late_fee_yuan
+    """(fine, late fee) due if the next payment is made on `paid_on` (Art. 72: 3% a day, capped)."""
+    amount, due = next_due(case)
+    if not amount or due is None:
+        return amount, 0
+    return amount, late_fee(amount, due, paid_on, rulebook()).late_fee_yuan
 
 
 def pay(
@@ -748,7 +836,7 @@ def pay(
     version: int | None = None,
     ip: str | None = None,
 ) -> Case:
-    """缴款: the outstanding fine in full, with the late fee owed on that day (加处罚款)."""
+    """缴款: the outstanding fine (or next instalment) in full, with the late fee owed that day."""
     with _step(case_id, "pay", actor=actor, version=version, ip=ip) as s:
         case = s.case
         _check_day(paid_on, "缴款日期", after=case.served_on, after_what="送达日期")
@@ -771,6 +859,7 @@ def pay(
         )
         case.paid_yuan += fine_yuan
         case.late_fee_paid_yuan += late_fee_yuan
+        case.payment_due = next_due(case)[1] or case.payment_due
         s.data = {"paid_on": paid_on.isoformat(), "fine_yuan": fine_yuan, "late_fee_yuan": late_fee_yuan}
     return case
 

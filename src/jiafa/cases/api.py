@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Body, Query, Router, Schema, Status
+from ninja import Body, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from jiafa.cases import actions, events, watch
 from jiafa.cases.models import Case
 from jiafa.cases.schemas import CaseDetailOut, CaseIn, CaseOut
 from jiafa.cases.states import CaseStatus
 from jiafa.core import audit, jurisdiction
+from jiafa.core.api import evidence_out
 from jiafa.core.errors import ErrorCode, JiafaError
-from jiafa.core.models import User
+from jiafa.core.models import EvidenceItem, User
+from jiafa.core.schemas import EvidenceOut
 
 router = Router(tags=["案件"])
 
@@ -126,6 +128,7 @@ def _detail(case: Case, user: User) -> dict[str, Any]:
             }
             for d in case.documents.all()
         ],
+        "evidence": [evidence_out(item) for item in actions.case_evidence(case)],
         "allowed_actions": [t.action for t in actions.offered(case, user.role, today)],
     }
 
@@ -171,3 +174,30 @@ def act(request: HttpRequest, case_id: int, action: str, payload: Body[dict[str,
     user = _user(request)
     case = actions.perform(action, case_id, payload, actor=user, ip=audit.client_ip(request))
     return _detail(case, user)
+
+
+@router.post(
+    "/cases/{case_id}/evidence", response={201: EvidenceOut}, summary="为案件添加证据（立案后、结案前）"
+)
+def add_case_evidence(
+    request: HttpRequest,
+    case_id: int,
+    file: File[UploadedFile],
+    title: Form[str],
+    kind: Form[str] = EvidenceItem.Kind.OTHER,
+    description: Form[str] = "",
+    collected_at: Form[datetime | None] = None,
+) -> Status[dict[str, Any]]:
+    item = actions.attach_evidence(
+        case_id,
+        file,
+        actor=_user(request),
+        title=title,
+        kind=kind,
+        description=description,
+        collected_at=collected_at,
+        original_name=file.name or "",
+        content_type=file.content_type or "",
+        ip=audit.client_ip(request),
+    )
+    return Status(201, evidence_out(item))

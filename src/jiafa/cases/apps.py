@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class CasesConfig(AppConfig):
     name = "jiafa.cases"
     verbose_name = "案件办理"
+
+    def ready(self) -> None:
+        from jiafa.cases.states import TRANSITIONS
+        from jiafa.core import audit
+
+        audit.LABELS.update(
+            {f"case.{t.action}": t.label for t in TRANSITIONS} | {"case.register": "登记案源"}
+        )
+        audit.OBJECT_LABELS["cases.case"] = "案件"

@@ -202,8 +202,12 @@ class Sheet:
             "{% if violation_name %}（{{ violation_name }}）{% endif %}，事实如下：{{ facts_sentence }}"
         )
 
-    def basis(self, lead: str = "上述行为的法律依据：") -> None:
-        self.tag("if basis_lines")
+    def basis(self, who: str = "当事人", lead: str = "上述行为的法律依据：") -> None:
+        """The articles: split into the provision violated and the penalty provision when the content says
+        which is which, else as one list, else a line that sends the reader to the case file."""
+        self.tag("if violated_text and penalty_basis_text")
+        self.p(who + "的上述行为违反了{{ violated_text }}的规定。处罚依据为{{ penalty_basis_text }}。")
+        self.tag("elif basis_lines")
         self.p(lead + "{{ basis_text }}。")
         self.tag("else")
         self.p("（法律依据见案卷）")
@@ -409,7 +413,7 @@ def notice(s: Sheet) -> None:
     s.head()
     s.addressee()
     s.facts(who="{{ you }}", opening="经调查")
-    s.basis()
+    s.basis(who="{{ you }}")
     s.p("根据上述事实和依据，本机关拟对{{ you }}作出如下行政处罚：{{ proposed_penalty_text }}。")
     s.p(
         "根据" + PENALTY_LAW + "第四十四条、第四十五条的规定，{{ you }}有权进行陈述和申辩。"

@@ -56,7 +56,7 @@ DECISIONS = (K.DECISION, K.NO_PENALTY_DECISION)
 AFTER_DECISION = (K.SERVICE_RECEIPT, K.DEMAND_NOTICE, K.COURT_APPLICATION, K.CLOSING_REPORT)
 
 
-def _term(key: str, on: date) -> dict[str, Any]:
+def term(key: str, on: date) -> dict[str, Any]:
     book = rulebook()
     try:
         rule = book.get(key, on=on)
@@ -107,7 +107,7 @@ def frame(case: Case, kind: str, on: date) -> dict[str, Any]:
         "template": rendering.template_info(kind),
     }
     if kind in TERMS:
-        out["terms"] = {name: _term(key, on) for name, key in TERMS[kind].items()}
+        out["terms"] = {name: term(key, on) for name, key in TERMS[kind].items()}
     if kind == K.DECISION:
         out["evidence"] = _evidence(case)
         out["procedure_history"] = _history(case)

@@ -9,7 +9,7 @@ from jiafa.cases.states import BY_ACTION
 from jiafa.core.models import User
 
 # Events that are not status steps of the transition table.
-EXTRA_LABELS = {"register": "登记案源", "document": "生成文书"}
+EXTRA_LABELS = {"register": "登记案源", "document": "生成文书", "evidence": "添加证据"}
 
 
 def label(kind: str) -> str:

@@ -114,7 +114,8 @@ class Case(models.Model):
     served_on = models.DateField("送达日期", null=True, blank=True)
 
     # Execution (执行)
-    payment_due = models.DateField("缴款期限", null=True, blank=True)
+    payment_due = models.DateField("缴款期限", null=True, blank=True)  # of the next instalment, if any
+    instalments = models.JSONField("分期缴纳计划", default=list, blank=True)  # [{"due": ISO date, "yuan": N}]
     paid_yuan = models.PositiveIntegerField("已缴罚款（元）", default=0)
     late_fee_paid_yuan = models.PositiveIntegerField("已缴加处罚款（元）", default=0)
     demand_served_on = models.DateField("催告书送达日期", null=True, blank=True)

@@ -222,6 +222,8 @@ def context(content: Mapping[str, Any]) -> dict[str, Any]:
         "violation_name": c.get("violation_name") or "",
         "basis_lines": basis,
         "basis_text": "、".join(basis),
+        "violated_text": "、".join(cite(c.get("violated") or [])),
+        "penalty_basis_text": "、".join(cite(c.get("penalty_basis") or [])),
         "kinds_text": "、".join(PenaltyKind(k).label if k in PenaltyKind.values else k for k in kinds),
         "has_fine": bool(fine),
         "fine_zh": yuan_capital(fine) if fine else "",
@@ -529,12 +531,22 @@ def frozen_file(document: CaseDocument) -> Frozen:
 
 
 def legacy_content(document: CaseDocument) -> dict[str, Any]:
-    """Content of a document issued before documents were rendered: the keys issue() now adds, filled from
-    the case where they are facts that cannot have changed (the bureau, the document's own number)."""
+    """Content of a document issued before documents were rendered: the keys issue() now adds that cannot
+    have changed since (the bureau, the periods in force on the document's date, its own number), and the
+    bureau's texts as they are now — the print view says that such a document was not frozen."""
+    from jiafa.cases import documents  # documents renders through this module
+
     bureau = document.case.org_unit.bureau().name
+    on = date.fromisoformat(document.content["date"]) if document.content.get("date") else None
+    terms = (
+        {name: documents.term(key, on) for name, key in documents.TERMS.get(document.kind, {}).items()}
+        if on
+        else {}
+    )
     return {
         "bureau_name": bureau,
         "texts": bureau_texts(bureau),
+        "terms": terms,
         **document.content,
         "number": document.number,
     }

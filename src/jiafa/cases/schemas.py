@@ -10,6 +10,7 @@ from ninja import Field, Schema
 from pydantic.json_schema import JsonDict
 
 from jiafa.cases.models import DocumentKind, Outcome, PenaltyKind
+from jiafa.core.schemas import EvidenceOut
 
 
 def _extra(choices: Iterable[tuple[str, object]] = (), widget: str = "") -> JsonDict:
@@ -138,7 +139,8 @@ class ServeIn(StepIn):
 
 
 class DeferralIn(StepIn):
-    new_due: date = Field(..., title="新的缴款期限")
+    new_due: date = Field(..., title="新的缴款期限（分期时为第一期）")
+    instalments: int = Field(1, title="分期期数（1 为暂缓缴纳）", ge=1)
     reason: str = Field(..., title="理由", json_schema_extra=_extra(widget="textarea"))
 
 
@@ -240,6 +242,7 @@ class CaseIn(Schema):
     facts_for_tier: dict[str, int | bool | str] = Field(
         default_factory=dict, description='裁量情节，如 {"overload_kg": 4200}；也可在调查终结时填写'
     )
+    serious_harm: bool = Field(False, description="危及生命健康安全、金融安全且有危害后果（追责时效五年）")
     officers: list[str] = Field(
         default_factory=list, description="承办执法人员用户名，至少两名持证人员方可立案"
     )
@@ -300,4 +303,5 @@ class CaseDetailOut(CaseOut):
     deadlines: list[DeadlineOut]
     timeline: list[EventOut]
     documents: list[DocumentOut]
+    evidence: list[EvidenceOut]
     allowed_actions: list[str]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.case_new, name="new"),
     path("<int:case_id>/", views.case_detail, name="detail"),
     path("<int:case_id>/step/<str:action>/", views.case_step, name="step"),
+    path("<int:case_id>/evidence/", views.case_evidence, name="evidence"),
     path("documents/<int:doc_id>/", views.document_print, name="document"),
     path("documents/<int:doc_id>/docx/", views.document_docx, name="document_docx"),
 ]

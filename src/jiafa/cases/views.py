@@ -12,6 +12,7 @@ from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
 
 from jiafa.cases import actions, events, rendering, watch
 from jiafa.cases.api import CaseFilters, filtered, visible_cases
@@ -21,8 +22,10 @@ from jiafa.cases.schemas import STEP_INPUTS
 from jiafa.cases.states import BY_ACTION, DONE, CaseStatus
 from jiafa.core import audit, jurisdiction
 from jiafa.core.errors import ErrorCode, JiafaError
+from jiafa.core.forms import EvidenceUploadForm
 from jiafa.core.http import AuthedRequest
 from jiafa.core.models import User
+from jiafa.core.roles import Perm, can
 from jiafa.law.catalogue import violation_choices
 
 
@@ -120,6 +123,11 @@ def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
         "cases/detail.html",
         {
             "case": case,
+            "item": actions.item_of(case),
+            "evidence": actions.case_evidence(case),
+            "evidence_form": EvidenceUploadForm(auto_id="ev_%s")
+            if case.status not in (CaseStatus.REGISTERED, *DONE) and can(request.user, Perm.EVIDENCE_UPLOAD)
+            else None,
             "status_label": CaseStatus(case.status).label,
             "deadlines": watch.deadlines(case, today),
             "steps": steps,
@@ -142,6 +150,9 @@ def penalty_text(kinds: list[str], fine_yuan: int | None) -> str:
     return "、".join(parts)
 
 
+PENALTY_STEPS = frozenset({"conclude", "decide", "summary_decide"})  # forms that show the item's penalty rule
+
+
 @login_required
 def case_step(request: AuthedRequest, case_id: int, action: str) -> HttpResponse:
     """GET: the step's form (as a fragment for htmx, or a page); POST: take the step."""
@@ -150,7 +161,8 @@ def case_step(request: AuthedRequest, case_id: int, action: str) -> HttpResponse
     if row is None:
         raise JiafaError(ErrorCode.NOT_FOUND, f"没有“{action}”这一办案步骤")
     schema = STEP_INPUTS[action]
-    facts = actions.item_of(case).facts
+    item = actions.item_of(case)
+    facts = item.facts
     error = ""
     if request.method == "POST":
         try:
@@ -181,7 +193,14 @@ def case_step(request: AuthedRequest, case_id: int, action: str) -> HttpResponse
     return render(
         request,
         template,
-        {"case": case, "row": row, "fields": fields, "error": error, "colleagues": colleagues},
+        {
+            "case": case,
+            "row": row,
+            "fields": fields,
+            "error": error,
+            "colleagues": colleagues,
+            "item": item if action in PENALTY_STEPS else None,
+        },
     )
 
 
@@ -213,3 +232,33 @@ def document_docx(request: AuthedRequest, doc_id: int) -> HttpResponse:
     response["ETag"] = f'"{frozen.sha256}"'
     response["X-Content-SHA256"] = frozen.sha256
     return response
+
+
+@login_required
+@require_POST
+def case_evidence(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """Add evidence from the case page; the file is stored once under its hash and linked to the case."""
+    form = EvidenceUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        problems = [str(e) for errors in form.errors.values() for e in errors]
+        messages.error(request, "证据未上传：" + "；".join(problems))
+        return redirect("cases:detail", case_id=case_id)
+    f = form.cleaned_data["file"]
+    try:
+        item = actions.attach_evidence(
+            case_id,
+            f,
+            actor=request.user,
+            title=form.cleaned_data["title"],
+            kind=form.cleaned_data["kind"],
+            description=form.cleaned_data["description"],
+            collected_at=form.cleaned_data["collected_at"],
+            original_name=f.name,
+            content_type=f.content_type or "",
+            ip=audit.client_ip(request),
+        )
+    except JiafaError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, f"证据“{item.title}”已入卷，SHA-256 {item.blob.sha256[:16]}…")
+    return redirect("cases:detail", case_id=case_id)

@@ -59,7 +59,7 @@ def org_units(request: HttpRequest) -> list[OrgUnit]:
     return list(jurisdiction.units(_user(request)))
 
 
-def _evidence_out(item: EvidenceItem) -> dict[str, object]:
+def evidence_out(item: EvidenceItem) -> dict[str, object]:
     return {
         "id": item.pk,
         "title": item.title,
@@ -90,7 +90,7 @@ def evidence_list(request: HttpRequest, limit: int = 50, offset: int = 0) -> lis
     require(user, Perm.EVIDENCE_VIEW)
     qs = jurisdiction.visible(EvidenceItem.objects.select_related("blob", "uploaded_by"), user)
     limit, offset = max(1, min(limit, 500)), max(0, offset)
-    return [_evidence_out(i) for i in qs[offset : offset + limit]]
+    return [evidence_out(i) for i in qs[offset : offset + limit]]
 
 
 @router.post("/evidence", response={201: EvidenceOut}, summary="上传证据文件")
@@ -113,12 +113,12 @@ def evidence_add(
         content_type=file.content_type or "",
         ip=audit.client_ip(request),
     )
-    return Status(201, _evidence_out(item))
+    return Status(201, evidence_out(item))
 
 
 @router.get("/evidence/{item_id}", response=EvidenceOut, summary="一件证据")
 def evidence_get(request: HttpRequest, item_id: int) -> dict[str, object]:
-    return _evidence_out(_visible_evidence(request, item_id))
+    return evidence_out(_visible_evidence(request, item_id))
 
 
 @router.patch("/evidence/{item_id}", response=EvidenceOut, summary="修改证据名称和说明（带版本号）")
@@ -132,7 +132,7 @@ def evidence_edit(request: HttpRequest, item_id: int, body: EvidenceEditIn) -> d
         description=body.description,
         ip=audit.client_ip(request),
     )
-    return _evidence_out(item)
+    return evidence_out(item)
 
 
 @router.get("/evidence/{item_id}/file", summary="下载证据文件")

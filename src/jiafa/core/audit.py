@@ -113,6 +113,7 @@ def verify() -> VerifyResult:
     return VerifyResult(last_seq)
 
 
+# What the audit page calls each action and record type; apps add their own in AppConfig.ready().
 LABELS = {
     "login": "登录",
     "logout": "退出登录",
@@ -123,6 +124,8 @@ LABELS = {
     "evidence.edit": "修改证据说明",
     "org.load": "导入组织机构",
     "calendar.load": "导入节假日安排",
+    "violations.load": "导入违法行为库",
+    "violations.sync": "更新内置违法行为库",
     "admin.add": "后台新增",
     "admin.change": "后台修改",
     "admin.delete": "后台删除",
@@ -135,5 +138,6 @@ OBJECT_LABELS = {
     "core.orgunit": "组织机构",
     "core.user": "用户",
     "law.holidayschedule": "节假日安排",
+    "law.violationtype": "违法行为库",
     "file": "文件",
 }

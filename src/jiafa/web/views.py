@@ -61,18 +61,23 @@ def _greeting(hour: int) -> str:
 
 
 def _today(now_local: datetime) -> dict[str, object]:
-    """Whether today is a working day and the next few working days, for the officer's planning."""
+    """Whether today is a working day and the next few working days, for the officer's planning; and, from
+    October on, a warning while next year's holiday schedule is missing (deadlines into it would fail)."""
     today = now_local.date()
+    cal = schedules.calendar()
+    missing = (
+        today.year + 1 if today.month >= SCHEDULE_WARNING_MONTH and today.year + 1 not in cal.years else None
+    )
     try:
-        cal = schedules.calendar()
         return {
             "working": cal.is_working_day(today),
             "next_working": cal.add_working_days(today, 1),
             "plus5": cal.add_working_days(today, 5),
             "error": "",
+            "missing_next_year": missing,
         }
     except NoScheduleError as e:
-        return {"error": str(e)}
+        return {"error": str(e), "missing_next_year": missing}
 
 
 @login_required
