@@ -348,3 +348,12 @@ def test_a_document_issued_before_files_were_kept_prints_marked_as_not_frozen(te
     assert DECISION_NUMBER in page and FINE in page and "十五日内缴纳罚款" in page
     download = client.get(reverse("cases:document_docx", args=[decision.pk]))
     assert download.status_code == 200 and DECISION_NUMBER in text_of(download.content)
+
+
+def test_what_officers_type_is_text_never_markup(team: Team, web_as):
+    facts = "车货总质量 <62 吨> & 未卸载 {{ bureau_name }}"
+    case = advance(team, S.NOTIFIED, facts=facts)
+    notice = case.documents.get(kind=DocumentKind.NOTICE)
+    assert facts in text_of(stored(notice))
+    page = web_as(team.officer).get(reverse("cases:document", args=[notice.pk])).content.decode()
+    assert "车货总质量 &lt;62 吨&gt; &amp; 未卸载 {{ bureau_name }}" in page

@@ -36,7 +36,7 @@ def test_json_output_carries_the_contract_fields():
     assert (data["outcome"], data["fine_yuan"], data["is_overload"]) == ("fine", 4000, True)
     assert [b["article"] for b in data["basis"]] == [
         "第三条第一款第八项",
-        "动态称重计量误差扣除",
+        "最大允许误差（按准确度等级）",
         "第四十三条第一款第二项",
     ]
     assert data["measured_on"] == timezone.localdate().isoformat()
