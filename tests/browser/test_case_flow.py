@@ -26,6 +26,20 @@ def team(make_user) -> Team:
     return Team(make_user)
 
 
+@pytest.fixture
+def desks(request):
+    """Every tab opened by the test; on failure each one's screen is kept in test-artifacts/."""
+    from tests.browser.conftest import ARTIFACTS
+
+    opened: list[Desk] = []
+    yield opened
+    call = getattr(request.node, "rep_call", None)
+    if call is not None and call.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        for i, desk in enumerate(opened):
+            desk.page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{i}.png"), full_page=True)
+
+
 class Desk:
     """One person's browser tab, logged in once."""
 
@@ -53,25 +67,26 @@ class Desk:
         form.wait_for()
         for name, value in fields.items():
             if isinstance(value, bool):
-                form.locator(f"input[name={name}]").set_checked(value)
+                form.locator(f'input[name="{name}"]').set_checked(value)
             elif isinstance(value, list):
-                for box in form.locator(f"input[name={name}]").all():
+                for box in form.locator(f'input[name="{name}"]').all():
                     box.set_checked(box.get_attribute("value") in value)
-            elif form.locator(f"select[name={name}]").count():
-                form.locator(f"select[name={name}]").select_option(value)
+            elif form.locator(f'select[name="{name}"]').count():
+                form.locator(f'select[name="{name}"]').select_option(value)
             else:
-                form.locator(f"[name={name}]").fill(value)
+                form.locator(f'[name="{name}"]').fill(value)
         form.locator("button[type=submit]").click()
         self.page.wait_for_url(f"{self.base}/cases/{case_id}/")
         assert f"已{label}" in self.page.locator(".flash.success").inner_text()
 
 
-def test_ordinary_case_with_a_fine_paid_late(browser, live_server, team: Team):
+def test_ordinary_case_with_a_fine_paid_late(browser, live_server, team: Team, desks):
     from tests.conftest import PASSWORD
 
     officer = Desk(browser, live_server.url, team.officer.username, PASSWORD)
     leader = Desk(browser, live_server.url, team.leader.username, PASSWORD)
     reviewer = Desk(browser, live_server.url, team.reviewer.username, PASSWORD)
+    desks += [officer, leader, reviewer]
 
     # The officer registers the case source from the roadside check.
     page = officer.page
@@ -86,7 +101,7 @@ def test_ordinary_case_with_a_fine_paid_late(browser, live_server, team: Team):
     page.fill("#id_party_id_no", "330402198001011234")
     page.fill("#id_facts", "浙F12345 二轴货车车货总质量 31,000 千克，超过限值 18,000 千克。")
     page.check(f"input[name=officers][value='{team.partner.pk}']")
-    page.click("text=登记")
+    page.click("form.card button[type=submit]")
     assert "案源已登记" in page.locator(".flash.success").inner_text()
     case_id = Case.objects.get().pk
 
@@ -99,6 +114,8 @@ def test_ordinary_case_with_a_fine_paid_late(browser, live_server, team: Team):
             "kinds": ["fine"],
             "fine_yuan": "6500",
             "report": "称重记录、现场照片、询问笔录在卷",
+            "facts_for_tier.overload_kg": "13000",
+            "facts_for_tier.repeat_12m": "0",
         },
     )
     officer.take(case_id, "送达告知书", {"served_on": "2025-12-10"})
@@ -135,7 +152,7 @@ def test_ordinary_case_with_a_fine_paid_late(browser, live_server, team: Team):
 
     # The decision document: downloaded as the party would receive it.
     with leader.page.expect_download() as download:
-        leader.page.click(".doclist >> text=行政处罚决定书 >> xpath=.. >> text=DOCX")
+        leader.page.locator(".doclist li", has_text="行政处罚决定书").get_by_text("DOCX").click()
     from docx import Document
 
     text = "\n".join(p.text for p in Document(str(download.value.path())).paragraphs)

@@ -17,7 +17,10 @@ BOOK = ruledata.load(ruledata.PACKAGED)
 DAY = date(2025, 6, 1)
 LAW = "超限运输车辆行驶公路管理规定"
 ART_43 = {"law": LAW, "article": "第四十三条第一款第二项"}
-WIM_SETTING = {"law": "JJG 907-2006《动态公路车辆自动衡器》检定规程", "article": "最大允许误差（按准确度等级）"}
+WIM_SETTING = {
+    "law": "JJG 907-2006《动态公路车辆自动衡器》检定规程",
+    "article": "最大允许误差（按准确度等级）",
+}
 STATIC, WIM = Measurement.STATIC, Measurement.WIM
 SEVERITY = {Outcome.NONE: 0, Outcome.WARNING: 1, Outcome.FINE: 2}
 
