@@ -1,5 +1,5 @@
 """Tables of non-site overload enforcement. Raw weighing records stay in the Parquet lake
-($JIAFA_DATA_DIR/lake/wim/date=YYYY-MM-DD/); the database holds stations, vehicles, ingest batches and findings."""
+($JIAFA_DATA_DIR/lake/wim/date=YYYY-MM-DD/); the database holds stations, vehicles, batches and findings."""
 
 from __future__ import annotations
 
