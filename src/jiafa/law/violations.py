@@ -894,7 +894,8 @@ def _provisions(entries: list[Any], where: str) -> tuple[Provision, ...]:
 
 def _facts(doc: dict[Any, Any] | None, where: str) -> dict[str, Fact]:
     facts: dict[str, Fact] = {}
-    for key, decl in (doc or {}).items():
+    # Sorted: PostgreSQL's jsonb does not keep key order, and a stored item must parse to the same Item.
+    for key, decl in sorted((doc or {}).items(), key=lambda pair: str(pair[0])):
         if not isinstance(key, str) or not KEY.fullmatch(key):
             raise CatalogueFormatError(
                 CatalogueErrorCode.FORMAT, f"{where}：事实名“{str(key)[:40]}”应为小写英文字母、数字和下划线"
