@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from jiafa.core import orgdata
@@ -88,3 +90,13 @@ def web_as(db: None) -> Callable[[User], Client]:
         return client
 
     return login
+
+
+def run_command(*args: str) -> tuple[int, str, str]:
+    """A `jiafa` command as a script runs it: (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command(*args, stdout=out, stderr=err)
+    except SystemExit as e:
+        return int(e.code or 0), out.getvalue(), err.getvalue()
+    return 0, out.getvalue(), err.getvalue()

@@ -1,12 +1,11 @@
 """The audit trail: every login and change is recorded; tampering behind the application's back is found."""
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 from jiafa.core import audit
 from jiafa.core.models import AppendOnlyError, AuditEntry
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, run_command
 
 pytestmark = pytest.mark.django_db
 
@@ -17,30 +16,26 @@ def _chain(n: int) -> list[AuditEntry]:
     ]
 
 
-def _run_verify(capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    try:
-        call_command("audit", "verify")
-        code = 0
-    except SystemExit as e:
-        code = int(e.code or 0)
-    return code, capsys.readouterr().out
+def _run_verify() -> tuple[int, str]:
+    code, out, _ = run_command("audit", "verify")
+    return code, out
 
 
-def test_intact_chain_verifies(capsys):
+def test_intact_chain_verifies():
     _chain(5)
     assert audit.verify().ok
-    code, out = _run_verify(capsys)
+    code, out = _run_verify()
     assert code == 0
     assert "共校验 5 条" in out
 
 
-def test_edited_row_is_caught_and_named(capsys):
+def test_edited_row_is_caught_and_named():
     entries = _chain(5)
     with connection.cursor() as c:
         c.execute("UPDATE core_auditentry SET object_id = 'forged' WHERE seq = %s", [entries[2].seq])
     result = audit.verify()
     assert (result.ok, result.broken_seq) == (False, 3)
-    code, out = _run_verify(capsys)
+    code, out = _run_verify()
     assert code == 1
     assert "第 3 条" in out and "改动" in out
 
@@ -59,14 +54,14 @@ def test_rehashed_edit_is_still_caught_by_the_next_entry():
     assert audit.verify().broken_seq == 3
 
 
-def test_deleted_middle_row_is_caught(capsys):
+def test_deleted_middle_row_is_caught():
     entries = _chain(5)
     with connection.cursor() as c:
         c.execute("DELETE FROM core_auditentry WHERE seq = %s", [entries[1].seq])
     result = audit.verify()
     assert (result.ok, result.broken_seq) == (False, 2)
     assert "缺失" in result.reason
-    assert _run_verify(capsys)[0] == 1
+    assert _run_verify()[0] == 1
 
 
 def test_deleted_last_row_is_caught():

@@ -6,11 +6,11 @@ import stat
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 
 from jiafa.core import actions, evidence
 from jiafa.core.errors import JiafaError
 from jiafa.core.models import AuditEntry, EvidenceBlob, EvidenceItem
+from tests.conftest import run_command
 
 pytestmark = pytest.mark.django_db
 
@@ -31,13 +31,9 @@ def _stored_files() -> list[str]:
     return sorted(f for _, _, files in os.walk(root) for f in files if "tmp" not in _)
 
 
-def _verify_cli(capsys) -> tuple[int, str]:
-    try:
-        call_command("evidence", "verify")
-        code = 0
-    except SystemExit as e:
-        code = int(e.code or 0)
-    return code, capsys.readouterr().out
+def _verify_cli() -> tuple[int, str]:
+    code, out, _ = run_command("evidence", "verify")
+    return code, out
 
 
 def test_same_evidence_uploaded_twice_is_stored_once(make_user):
@@ -69,21 +65,21 @@ def test_existing_file_is_never_overwritten(make_user):
     assert path.read_bytes() == b"tampered"
 
 
-def test_verify_catches_a_modified_file(make_user, capsys):
+def test_verify_catches_a_modified_file(make_user):
     item = _add(make_user("hn1"))
-    assert _verify_cli(capsys)[0] == 0
+    assert _verify_cli()[0] == 0
     os.chmod(item.blob.path, 0o644)
     item.blob.path.write_bytes(b"edited photo")
     checked, problems = evidence.verify()
     assert checked == 1 and [p.sha256 for p in problems] == [item.blob.sha256]
-    code, out = _verify_cli(capsys)
+    code, out = _verify_cli()
     assert code == 1 and "被改动" in out
 
 
-def test_verify_catches_a_missing_file(make_user, capsys):
+def test_verify_catches_a_missing_file(make_user):
     item = _add(make_user("hn1"))
     os.remove(item.blob.path)
-    code, out = _verify_cli(capsys)
+    code, out = _verify_cli()
     assert code == 1 and "文件缺失" in out
 
 

@@ -3,7 +3,6 @@ nothing and idempotent, a change is a new version and the old one stays readable
 day is found, bureau edits survive an upgrade, and the CLI and admin refuse a broken file in Chinese."""
 
 import copy
-import io
 import json
 import shutil
 from datetime import date
@@ -12,14 +11,13 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 
 from jiafa.core.errors import ErrorCode, JiafaError
 from jiafa.core.models import AuditEntry
 from jiafa.core.roles import Role
 from jiafa.law import catalogue, violations
 from jiafa.law.models import ImmutableVersionError, ViolationType
-from tests.conftest import BUREAU
+from tests.conftest import BUREAU, run_command
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 6, 1)
@@ -31,12 +29,7 @@ def packaged_document(code: str) -> dict[str, Any]:
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("law", *args, stdout=out, stderr=err)
-        return 0, out.getvalue(), err.getvalue()
-    except SystemExit as e:
-        return int(e.code or 0), out.getvalue(), err.getvalue()
+    return run_command("law", *args)
 
 
 def test_the_packaged_catalogue_is_in_the_database_after_migrate():

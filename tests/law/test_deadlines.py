@@ -5,12 +5,10 @@ worked; 2025 Spring Festival 01-28..02-04 off, Sun 01-26 and Sat 02-08 worked; 2
 Mid-Autumn 10-01..08 off; 2026 Sat 02-28 worked.
 """
 
-import io
 import json
 from datetime import date, timedelta
 
 import pytest
-from django.core.management import call_command
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +16,7 @@ from jiafa.core.errors import ErrorCode, JiafaError
 from jiafa.law import ruledata
 from jiafa.law.calendar import from_chinese_calendar
 from jiafa.law.deadlines import DeadlineKind, deadline, parse_day, parse_kind
+from tests.conftest import run_command
 
 CALENDAR = from_chinese_calendar()
 BOOK = ruledata.load(ruledata.PACKAGED)
@@ -230,12 +229,7 @@ def test_parsing_what_a_user_typed():
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("law", *args, stdout=out, stderr=err)
-    except SystemExit as e:
-        return int(e.code or 0), out.getvalue(), err.getvalue()
-    return 0, out.getvalue(), err.getvalue()
+    return run_command("law", *args)
 
 
 @pytest.mark.django_db

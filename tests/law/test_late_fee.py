@@ -1,18 +1,17 @@
 """加处罚款 (行政处罚法 Arts. 72, 73): 3% of the fine a day after the due date, never more than the fine, not
 counted while a review or lawsuit is pending; and `jiafa law late-fee`."""
 
-import io
 import json
 from datetime import date, timedelta
 
 import pytest
-from django.core.management import call_command
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jiafa.core.errors import ErrorCode, JiafaError
 from jiafa.law import ruledata
 from jiafa.law.deadlines import late_fee, parse_fine, parse_paused
+from tests.conftest import run_command
 
 BOOK = ruledata.load(ruledata.PACKAGED)
 DUE = date(2024, 3, 1)  # the last day to pay
@@ -143,12 +142,7 @@ def test_without_pauses_the_fee_is_three_percent_a_day_floored_or_the_fine(fine,
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("law", "late-fee", *args, stdout=out, stderr=err)
-    except SystemExit as e:
-        return int(e.code or 0), out.getvalue(), err.getvalue()
-    return 0, out.getvalue(), err.getvalue()
+    return run_command("law", "late-fee", *args)
 
 
 def test_cli_late_fee_json():

@@ -4,11 +4,11 @@ import datetime as dt
 import json
 
 import pytest
-from django.core.management import call_command
 
 from jiafa.law import schedules
 from jiafa.law.calendar import NoScheduleError
 from jiafa.law.models import HolidaySchedule
+from tests.conftest import run_command
 
 pytestmark = pytest.mark.django_db
 
@@ -26,14 +26,7 @@ def _schedule_2027() -> dict:
 
 
 def _run(*args: str) -> tuple[int, str, str]:
-    import io
-
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("law", *args, stdout=out, stderr=err)
-        return 0, out.getvalue(), err.getvalue()
-    except SystemExit as e:
-        return int(e.code or 0), out.getvalue(), err.getvalue()
+    return run_command("law", *args)
 
 
 def test_a_year_without_schedule_is_an_error_until_loaded(tmp_path):

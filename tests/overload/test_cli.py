@@ -1,25 +1,20 @@
 """`jiafa overload assess`: the contract's JSON, a Chinese summary, refusals on stderr with exit code 2."""
 
-import io
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-from django.core.management import call_command
 from django.utils import timezone
+
+from tests.conftest import run_command
 
 CONTRACT_FIELDS = {"limit_kg", "overload_kg", "overload_rate", "is_overload", "outcome", "fine_yuan", "basis"}
 
 
 def _run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("overload", "assess", *args, stdout=out, stderr=err)
-        return 0, out.getvalue(), err.getvalue()
-    except SystemExit as e:
-        return int(e.code or 0), out.getvalue(), err.getvalue()
+    return run_command("overload", "assess", *args)
 
 
 def test_json_output_carries_the_contract_fields():

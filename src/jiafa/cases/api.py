@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
@@ -15,10 +15,10 @@ from jiafa.cases.models import Case
 from jiafa.cases.schemas import CaseDetailOut, CaseIn, CaseOut
 from jiafa.cases.states import CaseStatus
 from jiafa.core import audit, jurisdiction
-from jiafa.core.api import evidence_out
+from jiafa.core.api import evidence_out, upload_fields
 from jiafa.core.errors import ErrorCode, JiafaError
-from jiafa.core.models import EvidenceItem, User
-from jiafa.core.schemas import EvidenceOut
+from jiafa.core.models import User
+from jiafa.core.schemas import EvidenceIn, EvidenceOut
 
 router = Router(tags=["案件"])
 
@@ -180,24 +180,7 @@ def act(request: HttpRequest, case_id: int, action: str, payload: Body[dict[str,
     "/cases/{case_id}/evidence", response={201: EvidenceOut}, summary="为案件添加证据（立案后、结案前）"
 )
 def add_case_evidence(
-    request: HttpRequest,
-    case_id: int,
-    file: File[UploadedFile],
-    title: Form[str],
-    kind: Form[str] = EvidenceItem.Kind.OTHER,
-    description: Form[str] = "",
-    collected_at: Form[datetime | None] = None,
+    request: HttpRequest, case_id: int, file: File[UploadedFile], fields: Form[EvidenceIn]
 ) -> Status[dict[str, Any]]:
-    item = actions.attach_evidence(
-        case_id,
-        file,
-        actor=_user(request),
-        title=title,
-        kind=kind,
-        description=description,
-        collected_at=collected_at,
-        original_name=file.name or "",
-        content_type=file.content_type or "",
-        ip=audit.client_ip(request),
-    )
+    item = actions.attach_evidence(case_id, file, **upload_fields(request, file, fields))
     return Status(201, evidence_out(item))

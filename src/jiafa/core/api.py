@@ -1,6 +1,6 @@
 """/api/v1/auth, /me, /org-units and /evidence. Thin: parsing and shaping only; the work is in actions."""
 
-from datetime import datetime
+from typing import Any
 
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone
@@ -10,7 +10,7 @@ from ninja.security import HttpBearer
 from jiafa.core import actions, audit, jurisdiction, tokens
 from jiafa.core.models import EvidenceItem, OrgUnit, User
 from jiafa.core.roles import PERMISSIONS, Perm, Role, require
-from jiafa.core.schemas import EvidenceEditIn, EvidenceOut, MeOut, OrgUnitOut, TokenIn, TokenOut
+from jiafa.core.schemas import EvidenceEditIn, EvidenceIn, EvidenceOut, MeOut, OrgUnitOut, TokenIn, TokenOut
 
 
 class TokenAuth(HttpBearer):
@@ -93,26 +93,22 @@ def evidence_list(request: HttpRequest, limit: int = 50, offset: int = 0) -> lis
     return [evidence_out(i) for i in qs[offset : offset + limit]]
 
 
+def upload_fields(request: HttpRequest, file: UploadedFile, fields: EvidenceIn) -> dict[str, Any]:
+    """What the evidence actions take from a multipart upload: the form fields, the file's name and type."""
+    return {
+        **fields.dict(),
+        "actor": _user(request),
+        "original_name": file.name or "",
+        "content_type": file.content_type or "",
+        "ip": audit.client_ip(request),
+    }
+
+
 @router.post("/evidence", response={201: EvidenceOut}, summary="上传证据文件")
 def evidence_add(
-    request: HttpRequest,
-    file: File[UploadedFile],
-    title: Form[str],
-    kind: Form[str] = EvidenceItem.Kind.OTHER,
-    description: Form[str] = "",
-    collected_at: Form[datetime | None] = None,
+    request: HttpRequest, file: File[UploadedFile], fields: Form[EvidenceIn]
 ) -> Status[dict[str, object]]:
-    item = actions.add_evidence(
-        file,
-        actor=_user(request),
-        title=title,
-        kind=kind,
-        description=description,
-        collected_at=collected_at,
-        original_name=file.name or "",
-        content_type=file.content_type or "",
-        ip=audit.client_ip(request),
-    )
+    item = actions.add_evidence(file, **upload_fields(request, file, fields))
     return Status(201, evidence_out(item))
 
 

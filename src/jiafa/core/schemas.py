@@ -58,3 +58,12 @@ class EvidenceEditIn(Schema):
     title: str
     description: str = ""
     version: int
+
+
+class EvidenceIn(Schema):
+    """The form fields sent with an evidence file (multipart)."""
+
+    title: str
+    kind: str = "other"
+    description: str = ""
+    collected_at: datetime | None = None

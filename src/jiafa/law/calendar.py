@@ -14,6 +14,8 @@ from enum import StrEnum
 
 from chinese_calendar import constants as chinese_calendar_data
 
+from jiafa.law.ruledata import DataFormatError
+
 ONE_DAY = timedelta(days=1)
 SATURDAY = 5
 MIN_SCHEDULE_YEAR = 2000
@@ -139,16 +141,8 @@ class ScheduleErrorCode(StrEnum):
     HOLIDAY_AND_WORKDAY = "schedule_holiday_and_workday"
 
 
-class ScheduleFormatError(Exception):
+class ScheduleFormatError(DataFormatError):
     """A schedule document that does not follow the format; `message` tells the bureau what to fix."""
-
-    def __init__(self, code: ScheduleErrorCode, message: str) -> None:
-        super().__init__(code, message)
-        self.code = code
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,19 @@ from typing import Any
 PACKAGED = Path(__file__).resolve().parent / "data" / "rules"
 
 
+class DataFormatError(Exception):
+    """A data document a bureau supplies (holiday schedule, catalogue) that does not follow its format:
+    a machine-readable `code` and a Chinese `message` saying what to fix."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(code, message)
+        self.code = code
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
 class RuleDataError(Exception):
     """A rule file that can't be trusted; the message (Chinese) names the file and the entry."""
 

@@ -20,6 +20,7 @@ from itertools import product
 from typing import Any, ClassVar, Protocol
 
 from jiafa.core.errors import ErrorCode, JiafaError
+from jiafa.law.ruledata import DataFormatError
 
 FactValue = int | bool | str
 Facts = Mapping[str, FactValue]
@@ -119,16 +120,8 @@ class CatalogueErrorCode(StrEnum):
     TOO_COMPLEX = "too_complex"
 
 
-class CatalogueFormatError(Exception):
+class CatalogueFormatError(DataFormatError):
     """A catalogue document that can't be trusted; `message` (Chinese) names the item and the field to fix."""
-
-    def __init__(self, code: CatalogueErrorCode, message: str) -> None:
-        super().__init__(code, message)
-        self.code = code
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
 
 
 # --- Provisions and facts ---------------------------------------------------------------------------------
