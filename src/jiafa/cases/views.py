@@ -243,19 +243,9 @@ def case_evidence(request: AuthedRequest, case_id: int) -> HttpResponse:
         problems = [str(e) for errors in form.errors.values() for e in errors]
         messages.error(request, "证据未上传：" + "；".join(problems))
         return redirect("cases:detail", case_id=case_id)
-    f = form.cleaned_data["file"]
     try:
         item = actions.attach_evidence(
-            case_id,
-            f,
-            actor=request.user,
-            title=form.cleaned_data["title"],
-            kind=form.cleaned_data["kind"],
-            description=form.cleaned_data["description"],
-            collected_at=form.cleaned_data["collected_at"],
-            original_name=f.name,
-            content_type=f.content_type or "",
-            ip=audit.client_ip(request),
+            case_id, actor=request.user, ip=audit.client_ip(request), **form.upload()
         )
     except JiafaError as e:
         messages.error(request, e.message)

@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -17,6 +18,17 @@ class EvidenceUploadForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
     description = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def upload(self) -> dict[str, Any]:
+        """The file and its fields as the evidence actions take them (after is_valid())."""
+        f = self.cleaned_data["file"]
+        fields = ("title", "kind", "description", "collected_at")
+        return {
+            "f": f,
+            **{name: self.cleaned_data[name] for name in fields},
+            "original_name": f.name,
+            "content_type": f.content_type or "",
+        }
 
     def clean_collected_at(self) -> datetime | None:
         value: datetime | None = self.cleaned_data["collected_at"]

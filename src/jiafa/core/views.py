@@ -54,19 +54,8 @@ def evidence_upload(request: AuthedRequest) -> HttpResponse:
     require(request.user, Perm.EVIDENCE_UPLOAD)
     form = EvidenceUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        f = form.cleaned_data["file"]
         try:
-            item = actions.add_evidence(
-                f,
-                actor=request.user,
-                title=form.cleaned_data["title"],
-                kind=form.cleaned_data["kind"],
-                description=form.cleaned_data["description"],
-                collected_at=form.cleaned_data["collected_at"],
-                original_name=f.name,
-                content_type=f.content_type or "",
-                ip=audit.client_ip(request),
-            )
+            item = actions.add_evidence(actor=request.user, ip=audit.client_ip(request), **form.upload())
         except JiafaError as e:
             form.add_error(None, e.message)
         else:
