@@ -133,6 +133,7 @@ X_FRAME_OPTIONS = "DENY"
 if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
+CSRF_FAILURE_VIEW = "jiafa.web.views.csrf_failure"
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("JIAFA_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
@@ -160,6 +161,14 @@ API_TOKEN_TTL_HOURS = int(os.environ.get("JIAFA_TOKEN_TTL_HOURS", "12"))
 LOGIN_WINDOW_MINUTES = 15
 LOGIN_MAX_FAILURES_PER_USER = 5
 LOGIN_MAX_FAILURES_PER_IP = 30
+# Party lookup (/lookup/, no login): failed lookups counted like failed logins, per address and per number.
+LOOKUP_WINDOW_MINUTES = 15
+LOOKUP_MAX_FAILURES_PER_IP = 10
+LOOKUP_MAX_FAILURES_PER_NUMBER = 5
+# Station registry flags: a calibration certificate ending within this many days, and a station that sent
+# nothing for this many hours.
+WIM_CALIBRATION_WARNING_DAYS = 30
+WIM_SILENT_HOURS = 24
 
 LOGGING = {
     "version": 1,

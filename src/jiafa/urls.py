@@ -14,4 +14,7 @@ urlpatterns = [
     path("evidence/", include("jiafa.core.urls")),
     path("cases/", include("jiafa.cases.urls")),
     path("law/", include("jiafa.law.urls")),
+    path("stations/", include("jiafa.overload.station_urls")),
+    path("lookup/", include("jiafa.cases.public_urls")),
+    path("overload/", include("jiafa.overload.urls")),
 ]

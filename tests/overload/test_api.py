@@ -40,7 +40,7 @@ def test_assess_answers_with_the_contract_fields(client):
     }
     assert data["basis"] == [
         {"law": LAW, "article": "第三条第一款第八项"},
-        {"law": "JJG 907-2006《动态公路车辆自动衡器》检定规程", "article": "最大允许误差（按准确度等级）"},
+        {"law": "动态公路车辆自动衡器检定规程（JJG 907-2006）", "article": "最大允许误差（按准确度等级）"},
         {"law": LAW, "article": "第四十三条第一款第二项"},
     ]
     assert (data["tolerance_kg"], data["judged_kg"], data["hundred_tonne"], data["serious"]) == (

@@ -18,7 +18,7 @@ DAY = date(2025, 6, 1)
 LAW = "超限运输车辆行驶公路管理规定"
 ART_43 = {"law": LAW, "article": "第四十三条第一款第二项"}
 WIM_SETTING = {
-    "law": "JJG 907-2006《动态公路车辆自动衡器》检定规程",
+    "law": "动态公路车辆自动衡器检定规程（JJG 907-2006）",
     "article": "最大允许误差（按准确度等级）",
 }
 STATIC, WIM = Measurement.STATIC, Measurement.WIM

@@ -145,3 +145,21 @@ def test_home_warns_when_next_years_holidays_are_missing(web_as, make_user, monk
     monkeypatch.setattr(timezone, "now", lambda: dt.datetime(*today, 2, 0, tzinfo=dt.UTC))
     page = web_as(make_user("hn1")).get("/").content.decode()
     assert ("尚未导入 2027 年的国务院节假日安排" in page) is warned
+
+
+def test_a_form_without_its_csrf_token_is_refused_in_chinese(make_user):
+    from django.test import Client
+
+    make_user("hn1")
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/login/", {"username": "hn1", "password": PASSWORD})
+    assert response.status_code == 403
+    assert "页面已过期" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_station_account_cannot_log_into_the_web(client, make_user):
+    make_user("hn_station", role=Role.STATION)
+    page = client.post("/login/", {"username": "hn_station", "password": PASSWORD}).content.decode()
+    assert "不能登录网页" in page
+    assert "_auth_user_id" not in client.session

@@ -10,6 +10,12 @@ class CasesConfig(AppConfig):
         from jiafa.core import audit
 
         audit.LABELS.update(
-            {f"case.{t.action}": t.label for t in TRANSITIONS} | {"case.register": "登记案源"}
+            {f"case.{t.action}": t.label for t in TRANSITIONS}
+            | {
+                "case.register": "登记案源",
+                "case.party_lookup": "当事人在线查询案件",
+                "case.defence_submitted": "当事人在线陈述申辩",
+                "lookup_failed": "案件查询失败",
+            }
         )
         audit.OBJECT_LABELS["cases.case"] = "案件"

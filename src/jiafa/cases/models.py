@@ -216,3 +216,23 @@ class CaseDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
+
+
+class DefenceSubmission(models.Model):
+    """A statement of defence (陈述申辩) — with a hearing request where the case has that right — sent by the
+    party through the public lookup page. It never changes the case: an officer reads it and takes the
+    record_defence or request_hearing step, which puts it on the file and the timeline."""
+
+    case = models.ForeignKey(Case, models.PROTECT, related_name="defence_submissions")
+    text = models.TextField("陈述申辩内容")
+    wants_hearing = models.BooleanField("要求听证", default=False)
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
+    ip = models.GenericIPAddressField("来源地址", null=True, blank=True)
+
+    class Meta:
+        ordering = ["submitted_at", "id"]
+        verbose_name = verbose_name_plural = "当事人在线陈述申辩"
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.submitted_at:%Y-%m-%d %H:%M}"

@@ -135,6 +135,7 @@ def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
             "documents": case.documents.all(),
             "payments": case.payments.all(),
             "officers": case.officers.all(),
+            "defence_submissions": case.defence_submissions.all(),  # from the party's lookup page
             "penalty": penalty_text(
                 case.penalty_kinds or case.proposed_kinds, case.fine_yuan or case.proposed_fine_yuan
             ),

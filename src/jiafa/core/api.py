@@ -8,17 +8,35 @@ from ninja import File, Form, Router, Status, UploadedFile
 from ninja.security import HttpBearer
 
 from jiafa.core import actions, audit, jurisdiction, tokens
+from jiafa.core.errors import ErrorCode, JiafaError
 from jiafa.core.models import EvidenceItem, OrgUnit, User
 from jiafa.core.roles import PERMISSIONS, Perm, Role, require
 from jiafa.core.schemas import EvidenceEditIn, EvidenceIn, EvidenceOut, MeOut, OrgUnitOut, TokenIn, TokenOut
 
 
 class TokenAuth(HttpBearer):
+    """A person's bearer token. A station's system account is refused here: its door is StationAuth."""
+
+    stations = False
+
     def authenticate(self, request: HttpRequest, token: str) -> User:
         live = tokens.resolve(token, now=timezone.now())  # a JiafaError here answers 401 with its code
+        if (live.user.role == Role.STATION) != self.stations:
+            raise JiafaError(
+                ErrorCode.FORBIDDEN,
+                "站点接入账号只能推送称重记录"
+                if live.user.role == Role.STATION
+                else "此接口仅供站点接入账号使用",
+            )
         request.user = live.user
         request.api_token = live  # type: ignore[attr-defined]
         return live.user
+
+
+class StationAuth(TokenAuth):
+    """A weigh-in-motion station's bearer token: good for pushing records and nothing else."""
+
+    stations = True
 
 
 router = Router(tags=["基础"])

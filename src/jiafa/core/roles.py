@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     BUREAU_LEADER = "bureau_leader", "局领导"
     ADMIN = "admin", "系统管理员"
     AUDITOR = "auditor", "只读审计员"
+    STATION = "station", "站点接入"  # a weigh-in-motion station system: pushes records, nothing else
 
 
 class Perm(models.TextChoices):
@@ -20,15 +21,24 @@ class Perm(models.TextChoices):
     EVIDENCE_EDIT = "evidence.edit", "修改证据说明"
     AUDIT_VIEW = "audit.view", "查看审计日志"
     SYSTEM_ADMIN = "system.admin", "系统管理"
+    WIM_PUSH = "wim.push", "推送称重记录"
+    FINDING_VIEW = "finding.view", "查看疑似违法线索"
+    FINDING_REVIEW = "finding.review", "初审疑似违法线索"
+    NON_SITE_FILE = "non_site.file", "非现场案件批量立案告知"
 
 
-_ALL = frozenset(Role)
+# People; a station account may push weighing records and do nothing else.
+_STAFF = frozenset(Role) - {Role.STATION}
 PERMISSIONS: dict[Perm, frozenset[Role]] = {
-    Perm.EVIDENCE_VIEW: _ALL,
+    Perm.EVIDENCE_VIEW: _STAFF,
     Perm.EVIDENCE_UPLOAD: frozenset({Role.OFFICER, Role.SQUADRON_LEADER}),
     Perm.EVIDENCE_EDIT: frozenset({Role.OFFICER, Role.SQUADRON_LEADER}),
     Perm.AUDIT_VIEW: frozenset({Role.AUDITOR, Role.ADMIN, Role.BUREAU_LEADER}),
     Perm.SYSTEM_ADMIN: frozenset({Role.ADMIN}),
+    Perm.WIM_PUSH: frozenset({Role.STATION}),
+    Perm.FINDING_VIEW: _STAFF,
+    Perm.FINDING_REVIEW: frozenset({Role.OFFICER, Role.SQUADRON_LEADER}),
+    Perm.NON_SITE_FILE: frozenset({Role.SQUADRON_LEADER}),  # the only role that may file, conclude and notify
 }
 
 

@@ -155,3 +155,46 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plate} {self.passed_at:%Y-%m-%d %H:%M} 超限{self.overload_kg}千克"
+
+
+class FollowUp(models.Model):
+    """A measure the law asks of the bureau after the penalty itself: the 一超四罚 of 公路安全保护条例
+    Art. 66 (revoke a vehicle's operating certificate, bar a driver, suspend a company) and the report to the
+    vehicle's home authority (超限运输车辆行驶公路管理规定 Art. 44). Opened by `followups.refresh_counters`,
+    closed by a leader with a note; both audited."""
+
+    class Kind(models.TextChoices):
+        VEHICLE_REVOCATION = "vehicle_revocation", "吊销车辆营运证"
+        DRIVER_BAN = "driver_ban", "责令驾驶人停止从事营业性运输"
+        COMPANY_SUSPENSION = "company_suspension", "责令运输企业停业整顿"
+        REGISTRATION_REPORT = "registration_report", "抄告车辆登记地"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "待办"
+        DONE = "done", "已办结"
+
+    kind = models.CharField("事项", max_length=30, choices=Kind.choices)
+    org_unit = models.ForeignKey(OrgUnit, models.PROTECT, verbose_name="承办单位")
+    subject = models.CharField("对象", max_length=200)  # plate, company name and credit code, case number
+    subject_key = models.CharField(max_length=100)  # what "the same subject" means for counting, e.g. v:12
+    vehicle = models.ForeignKey(Vehicle, models.PROTECT, null=True, blank=True, verbose_name="车辆")
+    case = models.ForeignKey(Case, models.PROTECT, null=True, blank=True, verbose_name="案件")
+    count = models.PositiveIntegerField("次数/车辆数", default=0)
+    detail = models.JSONField("计数明细", default=dict, blank=True)  # finding ids, fleet size, region codes
+    basis = models.JSONField("依据", default=list)  # [{"law", "article"}]
+    window_from = models.DateField("统计期间自", null=True, blank=True)
+    window_to = models.DateField("统计期间至", null=True, blank=True)
+    due = models.DateField("办理期限", null=True, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    done_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+    done_at = models.DateTimeField("办结时间", null=True, blank=True)
+    note = models.TextField("办理情况", blank=True)
+
+    class Meta:
+        ordering = ["status", "due", "-created_at", "-id"]
+        indexes = [models.Index(fields=["kind", "subject_key"]), models.Index(fields=["status", "org_unit"])]
+        verbose_name = verbose_name_plural = "后续处理事项"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.subject}"

@@ -20,7 +20,7 @@ class NavItem:
 NAV = (
     NavItem("工作台", "home", "main"),
     NavItem("案件办理", "cases:list", "enforce"),
-    NavItem("非现场治超", None, "enforce", hint="动态称重检测与初审"),
+    NavItem("非现场治超", "overload:queue", "enforce", Perm.FINDING_VIEW),
     NavItem("水网睿控", None, "enforce", hint="AIS 与卡口发现涉嫌违法船舶"),
     NavItem("大件运输许可", None, "enforce", hint="桥梁承载与路线审查"),
     NavItem("期间计算器", "law:calculator", "enforce"),

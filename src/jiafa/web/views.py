@@ -1,4 +1,5 @@
 from datetime import datetime, timedelta
+from typing import Any
 
 from django import forms
 from django.contrib.auth import logout
@@ -16,13 +17,14 @@ from jiafa.cases import watch
 from jiafa.cases.models import Case
 from jiafa.cases.states import DONE
 from jiafa.core import audit, jurisdiction
-from jiafa.core.errors import JiafaError
+from jiafa.core.errors import ErrorCode, JiafaError
 from jiafa.core.http import AuthedRequest
 from jiafa.core.models import AuditEntry, EvidenceItem
 from jiafa.core.roles import Perm, Role, can, require
 from jiafa.core.throttle import check_login_allowed
 from jiafa.law import schedules
 from jiafa.law.calendar import NoScheduleError
+from jiafa.overload import review
 
 
 class LoginForm(AuthenticationForm):
@@ -30,6 +32,13 @@ class LoginForm(AuthenticationForm):
         "invalid_login": "用户名或密码错误。",
         "inactive": "该账号已停用，请联系系统管理员。",
     }
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        if user.role == Role.STATION:
+            raise forms.ValidationError(
+                "站点接入账号只用于推送称重记录，不能登录网页。", code="station_account"
+            )
 
     def clean(self) -> dict[str, object]:
         try:
@@ -96,6 +105,7 @@ def home(request: AuthedRequest) -> HttpResponse:
         "role_label": Role(user.role).label,
         "units": jurisdiction.units(user).count(),
         "evidence_count": jurisdiction.visible(EvidenceItem.objects.all(), user).count(),
+        "findings": review.today_counts(user) if can(user, Perm.FINDING_VIEW) else None,
         "open_cases": open_cases.count(),
         "my_open_cases": open_cases.filter(officers=user).count(),
         "overdue_cases": open_cases.filter(watch.overdue_q(now_local.date())).count(),
@@ -126,3 +136,11 @@ def audit_log(request: AuthedRequest) -> HttpResponse:
         )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "web/audit.html", {"page": page, "q": q})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its CSRF token (an old page, cookies off): explain in Chinese, change nothing."""
+    error = JiafaError(
+        ErrorCode.FORBIDDEN, "页面已过期或浏览器未启用 Cookie，提交未被受理。请刷新页面后重新提交。"
+    )
+    return render(request, "web/error.html", {"error": error}, status=403)

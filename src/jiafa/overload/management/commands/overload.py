@@ -1,4 +1,5 @@
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandParser
@@ -8,10 +9,15 @@ from jiafa.core.errors import ErrorCode, JiafaError
 from jiafa.core.management.base import JiafaCommand
 from jiafa.law import overload
 from jiafa.law.book import rulebook
+from jiafa.overload import pipeline, records
+from jiafa.overload.models import IngestBatch
 
 
 class Command(JiafaCommand):
-    help = "非现场治超：assess 对一次称重作出超限认定（限值、超限量、处罚与依据）"
+    help = (
+        "非现场治超：assess 对一次称重作出超限认定（限值、超限量、处罚与依据）；ingest 导入动态称重记录；"
+        "detect 将新的有效记录生成疑似超限线索"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
@@ -31,9 +37,16 @@ class Command(JiafaCommand):
         )
         assess.add_argument("--date", help="称重日期 YYYY-MM-DD，默认今天")
         self.add_json_flag(assess)
+        ingest = sub.add_parser("ingest", help="导入动态称重记录文件（CSV 或 Parquet，可多个）")
+        ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="记录文件")
+        self.add_json_flag(ingest)
+        detect = sub.add_parser("detect", help="将尚未检查的有效记录生成疑似超限线索（每个行程一条）")
+        self.add_json_flag(detect)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self._assess(options)
+        {"assess": self._assess, "ingest": self._ingest, "detect": self._detect}[options["overload_command"]](
+            options
+        )
 
     def _assess(self, options: dict[str, Any]) -> None:
         measured_on = _measured_on(options["date"])
@@ -41,6 +54,64 @@ class Command(JiafaCommand):
         measurement = overload.Measurement(options["measurement"])
         result = overload.assess(vehicle, options["gross_kg"], measurement, rulebook(), measured_on)
         self.emit(options, result.as_dict(), _summary(result))
+
+    def _ingest(self, options: dict[str, Any]) -> None:
+        batches: list[IngestBatch] = []
+        for path in options["paths"]:
+            try:
+                batches.append(pipeline.ingest_path(path))
+            except JiafaError as e:
+                if batches:  # the files before this one are in: say so, or the user would load them again
+                    e.message += f"（此前的文件已导入：{'、'.join(b.name for b in batches)}）"
+                raise
+        rejected: dict[str, int] = {}
+        for b in batches:
+            for reason, n in b.rejected.items():
+                rejected[reason] = rejected.get(reason, 0) + n
+        total = sum(b.records for b in batches)
+        accepted = sum(b.accepted for b in batches)
+        duplicates = sum(b.duplicates for b in batches)
+        data = {
+            "files": [_batch_json(b) for b in batches],
+            "records": total,
+            "accepted": accepted,
+            "duplicates": duplicates,
+            "rejected": rejected,
+        }
+        lines = [_batch_line(b.name, b.records, b.accepted, b.duplicates, b.rejected) for b in batches]
+        if len(batches) > 1:
+            lines.append(_batch_line("合计", total, accepted, duplicates, rejected))
+        self.emit(options, data, "\n".join(lines))
+
+    def _detect(self, options: dict[str, Any]) -> None:
+        result = pipeline.detect()
+        text = (
+            f"检查新记录 {result.examined} 条（{result.files} 个文件），其中超限 {result.violations} 条；"
+            f"新增疑似超限线索 {result.findings_created} 条，更新已有线索 {result.findings_updated} 条"
+        )
+        self.emit(options, result.as_dict(), text)
+
+
+def _batch_json(b: IngestBatch) -> dict[str, Any]:
+    return {
+        "batch": b.pk,
+        "name": b.name,
+        "sha256": b.sha256,
+        "records": b.records,
+        "accepted": b.accepted,
+        "duplicates": b.duplicates,
+        "rejected": b.rejected,
+    }
+
+
+def _batch_line(name: str, total: int, accepted: int, duplicates: int, rejected: dict[str, int]) -> str:
+    line = (
+        f"{name}：共 {total} 条，接收 {accepted} 条，重复 {duplicates} 条，无效 {sum(rejected.values())} 条"
+    )
+    if rejected:
+        reasons = "；".join(f"{records.Reason(r).label} {n}" for r, n in sorted(rejected.items()))
+        line += f"（{reasons}）"
+    return line
 
 
 def _measured_on(text: str | None) -> date:
