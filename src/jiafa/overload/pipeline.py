@@ -16,11 +16,14 @@ records arriving by push, in pieces, end in the same finding as the same records
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -338,11 +341,19 @@ def _write_findings(
             extend.append((owner.pk, ids))
     need = pl.concat([worst.filter(c("owner").is_null()), pl.DataFrame(redo, schema=worst.schema)])
     packed = _packed(need, tables)
-    packed = packed.with_columns(evidence=pl.Series(_store_packs(packed["pack"].to_list()), dtype=pl.String))
-    with transaction.atomic():
+    data = [p.encode() for p in packed["pack"]]
+    shas = [hashlib.sha256(d).hexdigest() for d in data]
+    packed = packed.with_columns(evidence=pl.Series(shas, dtype=pl.String))
+    with transaction.atomic(), _writing_packs(data, shas):
+        _insert(
+            EvidenceBlob,
+            {"sha256": shas, "size": [len(d) for d in data], "content_type": [PACK_TYPE] * len(data)},
+            ignore_conflicts=True,
+        )
         created = _create(packed.filter(c("owner").is_null()))
         for row in packed.filter(c("owner").is_not_null()).iter_rows(named=True):
-            Finding.objects.filter(pk=row["owner"]).update(**_finding_fields(row), version=F("version") + 1)
+            fields = {k: v[0] for k, v in _finding_columns(pl.DataFrame([row], schema=packed.schema)).items()}
+            Finding.objects.filter(pk=row["owner"]).update(**fields, version=F("version") + 1)
         for pk, ids in extend:
             Finding.objects.filter(pk=pk).update(record_ids=ids)
         audit.record(
@@ -605,69 +616,83 @@ def _pack() -> pl.Expr:
     )
 
 
-def _store_packs(packs: list[str]) -> list[str]:
-    """The packs into the evidence store, content-addressed, read-only and never overwritten, as
-    core.evidence.store keeps files; their SHA-256s in order. In bulk: one store() call per pack would cost a
-    transaction and an fsync each, ten times the rest of detection. The files are written by a few threads
-    (the work is system calls) before the blob rows, so a row always has its file."""
-    data = [p.encode() for p in packs]
-    shas = [hashlib.sha256(d).hexdigest() for d in data]
-    finals = [EvidenceBlob(sha256=s).path for s in shas]
-    tmp = Path(settings.EVIDENCE_DIR) / "tmp"
-    tmp.mkdir(parents=True, exist_ok=True)
-    for folder in {f.parent for f in finals}:
-        folder.mkdir(parents=True, exist_ok=True)
-    jobs = list(zip(finals, data, strict=True))
-    share = -(-len(jobs) // PACK_WRITERS) or 1
-    with ThreadPoolExecutor(max_workers=PACK_WRITERS) as pool:
-        for done in pool.map(
-            _place_all, [jobs[i : i + share] for i in range(0, len(jobs), share)], [tmp] * PACK_WRITERS
-        ):
-            del done
-    blobs = [
-        {"sha256": s, "size": len(d), "content_type": PACK_TYPE} for s, d in zip(shas, data, strict=True)
-    ]
-    _insert(EvidenceBlob, blobs, ignore_conflicts=True)
-    return shas
-
-
 PACK_WRITERS = 4
 
 
-def _place_all(jobs: list[tuple[Path, bytes]], tmp_dir: Path) -> None:
+@contextmanager
+def _writing_packs(data: list[bytes], shas: list[str]) -> Iterator[None]:
+    """Store the evidence packs while the caller inserts their rows: content-addressed, read-only, never
+    overwritten, as core.evidence.store keeps files — but in bulk, as store() per pack would cost a
+    transaction and an fsync each, more than the rest of detection. The files are written by a few threads
+    (the work is system calls); leaving waits for them all, so the caller's transaction commits only once
+    every blob row has its file."""
+    root = Path(settings.EVIDENCE_DIR)
+    tmp = root / "tmp"
+    tmp.mkdir(parents=True, exist_ok=True)
+    finals = [f"{root}/{s[:2]}/{s[2:4]}/{s}" for s in shas]
+    if finals and finals[0] != str(EvidenceBlob(sha256=shas[0]).path):
+        raise RuntimeError("the evidence store's layout has changed")
+    jobs = list(zip(finals, data, strict=True))
+    share = max(1, -(-len(jobs) // PACK_WRITERS))
+    with ThreadPoolExecutor(max_workers=PACK_WRITERS) as pool:
+        writing = [pool.submit(_place_all, jobs[i : i + share], tmp) for i in range(0, len(jobs), share)]
+        yield
+        for w in writing:
+            w.result()
+
+
+def _place_all(jobs: list[tuple[str, bytes]], tmp_dir: Path) -> None:
     """Each file to a temporary name, then linked to its content address: a link never replaces a file, and a
     reader never sees half of one."""
     prefix = f"{tmp_dir}/{os.getpid()}-{threading.get_ident()}"
     for final, data in jobs:
-        tmp = f"{prefix}-{final.name}"
+        tmp = f"{prefix}-{final[-64:]}"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o444)
         try:
             os.write(fd, data)
         finally:
             os.close(fd)
         try:
-            os.link(tmp, final)
-        except FileExistsError:
-            pass  # the same content is stored already
+            _link(tmp, final)
         finally:
             os.unlink(tmp)
 
 
-def _insert(model: type[models.Model], rows: list[dict[str, Any]], *, ignore_conflicts: bool = False) -> None:
-    """INSERT rows with executemany, DB_BATCH at a time. What bulk_create does, minus building a model
-    instance and preparing every value through its field: only the values the database adapter can't take
-    as they are (times, decimals, JSON) are prepared. Fields a row leaves out take their default."""
-    if not rows:
+def _link(tmp: str, final: str) -> None:
+    try:
+        os.link(tmp, final)
+    except FileExistsError:
+        return  # the same content is stored already
+    except FileNotFoundError:  # its folder is new
+        os.makedirs(os.path.dirname(final), exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, final)
+
+
+def _insert(
+    model: type[models.Model], columns: dict[str, list[Any]], *, ignore_conflicts: bool = False
+) -> None:
+    """INSERT rows, given column by column, with executemany DB_BATCH at a time: what bulk_create does, minus
+    a model instance per row and a trip through its field per value — only the values the database adapter
+    can't take as they are (times, decimals, JSON) are prepared. Fields left out take their default."""
+    n = len(next(iter(columns.values())))
+    if n == 0:
         return
     now = timezone.now()
     fields = [f for f in model._meta.concrete_fields if not isinstance(f, models.AutoField)]
-    prepared = {f.attname for f in fields if f.get_internal_type() in PREPARED_TYPES}
-    defaults = {
-        f.attname: now
-        if getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False)
-        else f.get_default()
-        for f in fields
-    }
+    values: list[Iterable[Any]] = []
+    for f in fields:
+        prepared = f.get_internal_type() in PREPARED_TYPES
+        if f.attname not in columns:
+            auto = getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False)
+            default = now if auto else f.get_default()
+            values.append(
+                itertools.repeat(f.get_db_prep_save(default, connection) if prepared else default, n)
+            )
+        elif prepared:
+            values.append([f.get_db_prep_save(v, connection) for v in columns[f.attname]])
+        else:
+            values.append(columns[f.attname])
     on_conflict = OnConflict.IGNORE if ignore_conflicts else None
     names = ", ".join(connection.ops.quote_name(f.column) for f in fields if f.column)
     table = connection.ops.quote_name(model._meta.db_table)
@@ -676,43 +701,41 @@ def _insert(model: type[models.Model], rows: list[dict[str, Any]], *, ignore_con
         f" VALUES ({', '.join(['%s'] * len(fields))})"
         + connection.ops.on_conflict_suffix_sql(fields, on_conflict, None, None)
     )
-
-    def value(f: models.Field[Any, Any], row: dict[str, Any]) -> Any:
-        v = row.get(f.attname, defaults[f.attname])
-        return f.get_db_prep_save(v, connection) if f.attname in prepared else v
-
+    rows = list(zip(*values, strict=False))
     with connection.cursor() as cursor:
         for chunk in _batched(rows, DB_BATCH):
-            cursor.executemany(sql, [tuple(value(f, row) for f in fields) for row in chunk])
+            cursor.executemany(sql, chunk)
 
 
 PREPARED_TYPES = {"DateTimeField", "DateField", "TimeField", "DecimalField", "JSONField", "UUIDField"}
 
 
-def _finding_fields(row: dict[str, Any]) -> dict[str, Any]:
+def _finding_columns(rows: pl.DataFrame) -> dict[str, list[Any]]:
+    """The findings' field values, column by column."""
+    rate = rows["overload_rate_scaled"].to_list()
     return {
-        "record_id": row["record_id"],
-        "record_ids": row["record_ids"],
-        "station_id": row["station_pk"],
-        "org_unit_id": row["org_unit_id"],
-        "passed_at": row["passed_at"],
-        "plate": row["plate"],
-        "plate_color": row["plate_color"],
-        "axles": row["axles"],
-        "gross_kg": row["gross_kg"],
-        "limit_kg": row["limit_kg"],
-        "tolerance_kg": row["tolerance_kg"],
-        "overload_kg": row["overload_kg"],
-        "overload_rate": records.overload_rate(row["overload_rate_scaled"]),
-        "outcome": row["outcome"],
-        "fine_yuan": row["fine_yuan"],
-        "hundred_tonne": row["hundred_tonne"],
-        "serious": row["serious"],
-        "basis": row["basis"],
-        "evidence_id": row["evidence"],
+        "record_id": rows["record_id"].to_list(),
+        "record_ids": rows["record_ids"].to_list(),
+        "station_id": rows["station_pk"].to_list(),
+        "org_unit_id": rows["org_unit_id"].to_list(),
+        "passed_at": rows["passed_at"].to_list(),
+        "plate": rows["plate"].to_list(),
+        "plate_color": rows["plate_color"].to_list(),
+        "axles": rows["axles"].to_list(),
+        "gross_kg": rows["gross_kg"].to_list(),
+        "limit_kg": rows["limit_kg"].to_list(),
+        "tolerance_kg": rows["tolerance_kg"].to_list(),
+        "overload_kg": rows["overload_kg"].to_list(),
+        "overload_rate": [records.overload_rate(r) for r in rate],
+        "outcome": rows["outcome"].to_list(),
+        "fine_yuan": rows["fine_yuan"].to_list(),
+        "hundred_tonne": rows["hundred_tonne"].to_list(),
+        "serious": rows["serious"].to_list(),
+        "basis": rows["basis"].to_list(),
+        "evidence_id": rows["evidence"].to_list(),
     }
 
 
 def _create(rows: pl.DataFrame) -> int:
-    _insert(Finding, [_finding_fields(row) for row in rows.iter_rows(named=True)])
+    _insert(Finding, _finding_columns(rows))
     return rows.height
