@@ -189,7 +189,6 @@ def test_well_typed_records_that_are_not_evidence_are_kept_with_their_reason(
     assert raw["axles"] == 70000  # kept as the station sent it
 
 
-
 @pytest.mark.parametrize("path", ["/cases", "/me", "/evidence", "/org-units", "/overload/findings"])
 def test_a_station_account_can_do_nothing_but_push(station_client, path):
     response = station_client.get(path)
