@@ -69,34 +69,49 @@ def parts(folder: Path) -> list[tuple[int, Path]]:
     return sorted(found)
 
 
-def record_ids(root: Path, day: str) -> pl.Series:
-    """Every record id the lake holds for a day, valid or rejected. Call with the day's lock held."""
-    found = [pl.Series("record_id", [], dtype=pl.String)]
-    for area in (VALID, REJECTED):
-        files = [p for _, p in parts(partition(root, area, day))]
-        if files:
-            found.append(pl.scan_parquet(files).select("record_id").collect().to_series())
-    return pl.concat(found)
+def record_ids(root: Path, area: str, days: Iterable[str]) -> pl.Series:
+    """Every record id an area of the lake holds for the given days. Call with the days' locks held."""
+    files = [p for day in days for _, p in parts(partition(root, area, day))]
+    if not files:
+        return pl.Series("record_id", [], dtype=pl.String)
+    return pl.scan_parquet(files).select("record_id").collect().to_series()
 
 
-def add_part(root: Path, area: str, day: str, frame: pl.DataFrame) -> Path:
-    """Write `frame` as the day's next part. Call with the day's lock held: a leftover temporary file is
-    then known to be a crashed writer's and is removed."""
-    folder = partition(root, area, day)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name in os.listdir(folder):
-        if name.startswith(".tmp-"):
-            (folder / name).unlink(missing_ok=True)
-    existing = parts(folder)
-    final = folder / f"part-{(existing[-1][0] if existing else 0) + 1:06d}.parquet"
-    tmp = folder / f".tmp-{uuid.uuid4().hex}"
+def add_parts(root: Path, frames: dict[tuple[str, str], pl.LazyFrame]) -> dict[tuple[str, str], int]:
+    """Write each (area, day) frame as that day's next part, all in one pass; returns the rows written.
+    Call with the days' locks held: leftover temporary files are then known to be a crashed writer's and are
+    removed. An empty frame writes no part."""
+    staged: dict[tuple[str, str], Path] = {}
+    for area, day in frames:
+        folder = partition(root, area, day)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in os.listdir(folder):
+            if name.startswith(".tmp-"):
+                (folder / name).unlink(missing_ok=True)
+        staged[area, day] = folder / f".tmp-{uuid.uuid4().hex}"
     try:
-        frame.write_parquet(tmp, compression="zstd", compression_level=COMPRESSION_LEVEL, statistics=False)
-        os.rename(tmp, final)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return final
+        sinks = [
+            frame.sink_parquet(
+                staged[key],
+                compression="zstd",
+                compression_level=COMPRESSION_LEVEL,
+                statistics=False,
+                lazy=True,
+            )
+            for key, frame in frames.items()
+        ]
+        pl.collect_all(sinks)
+        written = {}
+        for (area, day), tmp in staged.items():
+            rows = int(pl.scan_parquet(tmp).select(pl.len()).collect().item())
+            if rows:
+                existing = parts(partition(root, area, day))
+                os.rename(tmp, tmp.parent / f"part-{(existing[-1][0] if existing else 0) + 1:06d}.parquet")
+            written[area, day] = rows
+        return written
+    finally:
+        for tmp in staged.values():
+            tmp.unlink(missing_ok=True)
 
 
 def write_atomic(path: Path, frame: pl.DataFrame) -> None:

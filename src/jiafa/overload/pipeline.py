@@ -16,14 +16,11 @@ records arriving by push, in pieces, end in the same finding as the same records
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import itertools
 import os
-import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -44,7 +41,7 @@ from jiafa.overload import lake, records
 from jiafa.overload.models import Calibration, Finding, IngestBatch, WimStation
 
 c = pl.col
-CHUNK_ROWS = 1_000_000  # records validated and written at a time: bounds the working copies, not the batch
+CHUNK_ROWS = 500000  # records validated and written at a time: bounds the working copies, not the batch
 DB_BATCH = 2000  # rows per INSERT
 PACK_TYPE = "application/json"
 PACK_FORMAT = "jiafa-wim-evidence-1"
@@ -67,49 +64,67 @@ def read_records(path: Path) -> pl.DataFrame:
 
 
 def ingest_path(path: Path, *, actor: User | None = None) -> IngestBatch:
-    """`jiafa overload ingest`: the file is read whole before anything is written, so a file that can't be
-    read leaves no trace. Its SHA-256 is taken meanwhile, on the other core."""
+    """`jiafa overload ingest`: a file that can't be read leaves no trace — its form is checked, and its first
+    chunk read, before anything is written. Large Parquet files are read a chunk at a time. The file's
+    SHA-256 is taken meanwhile, on the other core."""
     with ThreadPoolExecutor(max_workers=1) as pool:
         digest = pool.submit(_file_sha, path)
-        frame = read_records(path)
+        total, chunks = records.read_chunks(path, CHUNK_ROWS)
+        rest = iter(chunks)
+        first = list(itertools.islice(rest, 1))
         sha256 = digest.result()
-    return ingest_frame(frame, source=IngestBatch.Source.FILE, name=path.name, actor=actor, sha256=sha256)
+    return _ingest(_taking(first, rest), total, IngestBatch.Source.FILE, path.name, actor, sha256)
+
+
+def _taking(first: list[pl.DataFrame], rest: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
+    """The chunk read ahead, then the others; the read-ahead chunk is let go once handed out."""
+    while first:
+        yield first.pop()
+    yield from rest
 
 
 def ingest_frame(
     frame: pl.DataFrame, *, source: str, name: str, actor: User | None, sha256: str | None = None
 ) -> IngestBatch:
     """Validate the records, add the new ones to the lake (valid and rejected apart), and return the saved
-    batch with its counts. Safe to call from several threads or processes at once: each day's part is
-    written under that day's lock. `sha256` identifies the file; a pushed frame is identified by its ids."""
+    batch with its counts (a record refused before and refused again counts as a duplicate). Safe to call
+    from several threads or processes at once: each day's part is written under that day's lock. `sha256`
+    identifies the file; a pushed frame is identified by its ids."""
     parsed = records.parse(frame)
+    chunks = (parsed.slice(offset, CHUNK_ROWS) for offset in range(0, parsed.height, CHUNK_ROWS))
+    return _ingest(chunks, parsed.height, source, name, actor, sha256 or _ids_sha(parsed))
+
+
+def _ingest(
+    chunks: Iterable[pl.DataFrame], total: int, source: str, name: str, actor: User | None, sha256: str
+) -> IngestBatch:
     batch = IngestBatch.objects.create(
         source=source,
         name=name[:255],
-        sha256=sha256 or _ids_sha(parsed),
+        sha256=sha256,
         received_by=actor if _is_user(actor) else None,
-        records=parsed.height,
+        records=total,
     )
     now = timezone.now()
     try:
-        for offset in range(0, parsed.height, CHUNK_ROWS):
-            _ingest_chunk(parsed.slice(offset, CHUNK_ROWS), batch, now)
-    finally:
+        for chunk in chunks:
+            _ingest_chunk(chunk, batch, now)
+    finally:  # a file damaged halfway keeps what was read before the damage, counted and audited
         batch.save(update_fields=["accepted", "duplicates", "rejected"])
-    audit.record(
-        "overload.ingest",
-        actor=actor,
-        obj=batch,
-        detail={
-            "name": batch.name,
-            "source": batch.source,
-            "sha256": batch.sha256,
-            "records": batch.records,
-            "accepted": batch.accepted,
-            "duplicates": batch.duplicates,
-            "rejected": batch.rejected,
-        },
-    )
+        audit.record(
+            "overload.ingest",
+            actor=actor,
+            obj=batch,
+            detail={
+                "name": batch.name,
+                "source": batch.source,
+                "sha256": batch.sha256,
+                "records": batch.records,
+                "accepted": batch.accepted,
+                "duplicates": batch.duplicates,
+                "rejected": batch.rejected,
+            },
+        )
     return batch
 
 
@@ -131,33 +146,38 @@ def _ids_sha(frame: pl.DataFrame) -> str:
 
 
 def _ingest_chunk(chunk: pl.DataFrame, batch: IngestBatch, now: datetime) -> None:
-    days = chunk.select(records.local_day()).to_series().drop_nulls().unique().sort().to_list()
-    checked = records.validate(chunk, records.rule_tables(rulebook(), days), station_days(days), now=now)
+    """Validate a chunk and add its new records to the lake. New: not yet valid in the lake, the first of its
+    id in the chunk, and — if rejected — not rejected before: a record once refused and sent again after its
+    cause was put right (say, the station's certificate entered late) is accepted then, while the same
+    refused record sent twice changes nothing."""
+    day = chunk.select(records.local_day()).to_series()
+    days = day.drop_nulls().unique().sort().to_list()
+    tables, stations = records.rule_tables(rulebook(), days), station_days(days)
     root = lake_root()
-    keys = [d.isoformat() for d in days] + ([lake.UNKNOWN_DAY] if checked["day"].has_nulls() else [])
+    keys = {d.isoformat(): c("day") == d for d in days}
+    if day.has_nulls():
+        keys[lake.UNKNOWN_DAY] = c("day").is_null()
     with lake.days_locked(root, keys):
-        fresh = _first_arrivals(checked["record_id"], root, keys)
-        batch.duplicates += fresh.len() - int(fresh.sum())
-        for (day,), part in (
-            checked.filter(fresh).partition_by("day", as_dict=True, maintain_order=True).items()
-        ):
-            key = day.isoformat() if day is not None else lake.UNKNOWN_DAY
-            valid = part.filter(c("reject_reason").is_null())
-            rejected = part.filter(c("reject_reason").is_not_null())
-            if valid.height:
-                lake.add_part(root, lake.VALID, key, _lake_rows(valid, batch.pk))
-                batch.accepted += valid.height
-            if rejected.height:
-                lake.add_part(root, lake.REJECTED, key, _rejected_rows(rejected, batch.pk))
-                for reason, n in rejected["reject_reason"].value_counts().iter_rows():
-                    batch.rejected[reason] = batch.rejected.get(reason, 0) + n
-
-
-def _first_arrivals(ids: pl.Series, root: Path, keys: list[str]) -> pl.Series:
-    """True for each record the lake does not hold yet and that is the first of its id in the chunk."""
-    held = pl.concat([lake.record_ids(root, k) for k in keys]) if keys else pl.Series([], dtype=pl.String)
-    new = ~ids.is_in(held.implode()) if held.len() else pl.Series([True] * ids.len())
-    return new & _first_of_id(ids)
+        held = lake.record_ids(root, lake.VALID, keys)
+        fresh = _first_of_id(chunk["record_id"])
+        if held.len():
+            fresh &= ~chunk["record_id"].is_in(held.implode())
+        new = chunk if fresh.all() else chunk.filter(fresh)
+        checked = records.validate(new.lazy(), tables, stations, now=now).collect()
+        refused = lake.record_ids(root, lake.REJECTED, keys)
+        if refused.len():
+            again = checked["reject_reason"].is_not_null() & checked["record_id"].is_in(refused.implode())
+            checked = checked.filter(~again)
+        valid, rejected = c("reject_reason").is_null(), c("reject_reason").is_not_null()
+        parts = {}
+        for key, on_day in keys.items():
+            parts[lake.VALID, key] = _lake_rows(checked.lazy().filter(on_day & valid), batch.pk)
+            parts[lake.REJECTED, key] = _rejected_rows(checked.lazy().filter(on_day & rejected), batch.pk)
+        lake.add_parts(root, parts)
+    batch.duplicates += chunk.height - checked.height
+    batch.accepted += checked.height - checked["reject_reason"].count()
+    for reason, n in checked["reject_reason"].drop_nulls().value_counts().iter_rows():
+        batch.rejected[reason] = batch.rejected.get(reason, 0) + n
 
 
 def _first_of_id(ids: pl.Series) -> pl.Series:
@@ -172,15 +192,14 @@ def _first_of_id(ids: pl.Series) -> pl.Series:
     return first.scatter(suspect.arg_true(), ids.filter(suspect).is_first_distinct())
 
 
-def _lake_rows(valid: pl.DataFrame, batch: int) -> pl.DataFrame:
-    return valid.select(
-        *[c(f"ref_{n}").alias(n) if n in records.REFERENCES else c(n) for n in records.COLUMNS],
-        pl.lit(batch, pl.Int64).alias("batch"),
-    )
+def _lake_rows(valid: pl.LazyFrame, batch: int) -> pl.LazyFrame:
+    columns = [c(f"ref_{n}").alias(n) if n in records.REFERENCES else c(n) for n in records.COLUMNS]
+    return valid.select(*columns, pl.lit(batch).alias("batch")).cast(pl.Schema(records.LAKE_COLUMNS))
 
 
-def _rejected_rows(rejected: pl.DataFrame, batch: int) -> pl.DataFrame:
-    return rejected.select(*records.COLUMNS, pl.lit(batch, pl.Int64).alias("batch"), "reject_reason", "raw")
+def _rejected_rows(rejected: pl.LazyFrame, batch: int) -> pl.LazyFrame:
+    with_batch = rejected.with_columns(batch=pl.lit(batch))
+    return with_batch.select(*records.REJECTED_COLUMNS).cast(pl.Schema(records.REJECTED_COLUMNS))
 
 
 def station_days(days: Iterable[date]) -> pl.DataFrame:
@@ -339,21 +358,27 @@ def _write_findings(
             redo.append({**row, "record_ids": ids})
         elif ids != owner.record_ids:
             extend.append((owner.pk, ids))
+    updated = len(redo) + len(extend)
     need = pl.concat([worst.filter(c("owner").is_null()), pl.DataFrame(redo, schema=worst.schema)])
     packed = _packed(need, tables)
     data = [p.encode() for p in packed["pack"]]
     shas = [hashlib.sha256(d).hexdigest() for d in data]
     packed = packed.with_columns(evidence=pl.Series(shas, dtype=pl.String))
-    with transaction.atomic(), _writing_packs(data, shas):
+    _store_packs(data, shas)
+    with transaction.atomic():
         _insert(
             EvidenceBlob,
             {"sha256": shas, "size": [len(d) for d in data], "content_type": [PACK_TYPE] * len(data)},
             ignore_conflicts=True,
         )
         created = _create(packed.filter(c("owner").is_null()))
-        for row in packed.filter(c("owner").is_not_null()).iter_rows(named=True):
-            fields = {k: v[0] for k, v in _finding_columns(pl.DataFrame([row], schema=packed.schema)).items()}
-            Finding.objects.filter(pk=row["owner"]).update(**fields, version=F("version") + 1)
+        redone = packed.filter(c("owner").is_not_null())
+        columns = _finding_columns(redone)
+        for i, pk in enumerate(redone["owner"]):
+            fields = {k: v[i] for k, v in columns.items()}
+            changeable = Finding.objects.filter(pk=pk, status=Finding.Status.PENDING, case__isnull=True)
+            if not changeable.update(**fields, version=F("version") + 1):  # reviewed meanwhile
+                extend.append((pk, fields["record_ids"]))
         for pk, ids in extend:
             Finding.objects.filter(pk=pk).update(record_ids=ids)
         audit.record(
@@ -364,10 +389,10 @@ def _write_findings(
                 "files": len(paths),
                 "trips": worst.height,
                 "created": created,
-                "updated": len(redo) + len(extend),
+                "updated": updated,
             },
         )
-    return created, len(redo) + len(extend)
+    return created, updated
 
 
 def _owners(trips: pl.DataFrame, worst: pl.DataFrame) -> dict[str, _Owner]:
@@ -443,7 +468,7 @@ def _full_records(ids: pl.Series, days: list[date]) -> pl.DataFrame:
         .filter(c("record_id").is_in(ids.implode()))
         .unique("record_id")
         .with_columns([c(n).bin.encode("hex") for n in records.REFERENCES])
-        .collect()
+        .collect(engine="streaming")  # the filter keeps a few; the scan must not hold the days whole
     )
 
 
@@ -616,57 +641,47 @@ def _pack() -> pl.Expr:
     )
 
 
-PACK_WRITERS = 4
-
-
-@contextmanager
-def _writing_packs(data: list[bytes], shas: list[str]) -> Iterator[None]:
-    """Store the evidence packs while the caller inserts their rows: content-addressed, read-only, never
-    overwritten, as core.evidence.store keeps files — but in bulk, as store() per pack would cost a
-    transaction and an fsync each, more than the rest of detection. The files are written by a few threads
-    (the work is system calls); leaving waits for them all, so the caller's transaction commits only once
-    every blob row has its file."""
-    root = Path(settings.EVIDENCE_DIR)
-    tmp = root / "tmp"
-    tmp.mkdir(parents=True, exist_ok=True)
+def _store_packs(data: list[bytes], shas: list[str]) -> None:
+    """The evidence packs into the evidence store: content-addressed, read-only and never overwritten, as
+    core.evidence.store keeps files, but in bulk — store() per pack would cost a transaction, an fsync and
+    four file-system operations each, more than all the rest of detection. Each pack is created in place,
+    exclusively; files first, rows after, so a blob row always has its whole file."""
+    root = str(settings.EVIDENCE_DIR)
     finals = [f"{root}/{s[:2]}/{s[2:4]}/{s}" for s in shas]
     if finals and finals[0] != str(EvidenceBlob(sha256=shas[0]).path):
         raise RuntimeError("the evidence store's layout has changed")
-    jobs = list(zip(finals, data, strict=True))
-    share = max(1, -(-len(jobs) // PACK_WRITERS))
-    with ThreadPoolExecutor(max_workers=PACK_WRITERS) as pool:
-        writing = [pool.submit(_place_all, jobs[i : i + share], tmp) for i in range(0, len(jobs), share)]
-        yield
-        for w in writing:
-            w.result()
-
-
-def _place_all(jobs: list[tuple[str, bytes]], tmp_dir: Path) -> None:
-    """Each file to a temporary name, then linked to its content address: a link never replaces a file, and a
-    reader never sees half of one."""
-    prefix = f"{tmp_dir}/{os.getpid()}-{threading.get_ident()}"
-    for final, data in jobs:
-        tmp = f"{prefix}-{final[-64:]}"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o444)
+    for final, content in zip(finals, data, strict=True):
         try:
-            os.write(fd, data)
-        finally:
-            os.close(fd)
-        try:
-            _link(tmp, final)
-        finally:
-            os.unlink(tmp)
+            _create_file(final, content)
+        except FileExistsError:
+            _check_stored(final, content)
 
 
-def _link(tmp: str, final: str) -> None:
+def _create_file(path: str, content: bytes) -> None:
     try:
-        os.link(tmp, final)
-    except FileExistsError:
-        return  # the same content is stored already
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
     except FileNotFoundError:  # its folder is new
-        os.makedirs(os.path.dirname(final), exist_ok=True)
-        with contextlib.suppress(FileExistsError):
-            os.link(tmp, final)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+    try:
+        os.write(fd, content)
+    finally:
+        os.close(fd)
+
+
+def _check_stored(path: str, content: bytes) -> None:
+    """A pack already in place: the same bytes (a run redone) are fine. Other bytes without a blob row are
+    what a run that stopped while writing left behind, and are replaced; with a blob row they are a stored
+    file someone changed, which only `jiafa evidence verify` may judge — detection stops."""
+    with open(path, "rb") as f:
+        if f.read() == content:
+            return
+    sha = os.path.basename(path)
+    if EvidenceBlob.objects.filter(sha256=sha).exists():
+        raise RuntimeError(f"evidence file {sha} differs from its hash; run `jiafa evidence verify`")
+    tmp = f"{path}.{os.getpid()}.tmp"
+    _create_file(tmp, content)
+    os.replace(tmp, path)
 
 
 def _insert(

@@ -19,9 +19,10 @@ Decisions:
 
 from __future__ import annotations
 
+import csv
 import hashlib
-import json
-from collections.abc import Iterable
+import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -83,6 +84,8 @@ OPTIONAL = frozenset(
 )
 # Without these values a record can't be keyed, placed or weighed: 字段缺失.
 ESSENTIAL = ("record_id", "station_id", "passed_at", "axles", "gross_kg", "axle_loads_kg")
+# Identities compared with others (the same station, the same plate): spaces around them don't count.
+TRIMMED = ("record_id", "station_id", "plate", "plate_color")
 PHOTOS = ("photo_front", "photo_side", "photo_rear")
 REFERENCES = (*PHOTOS, "video")
 # The lake's valid records: the format, evidence references as their 32 bytes, and the batch they came in.
@@ -101,6 +104,7 @@ REJECTED_COLUMNS: dict[str, pl.DataType] = {
 TRUE_TEXTS = ("true", "1", "yes", "y", "t", "是")
 FALSE_TEXTS = ("false", "0", "no", "n", "f", "否")
 EXCESS = "_excess"  # text beyond the last column of a CSV line
+RAGGED = "_ragged"  # the CSV line has more or fewer fields than the header
 
 
 class Reason(StrEnum):
@@ -151,21 +155,51 @@ def _refuse(message: str) -> JiafaError:
 
 def read(path: Path) -> pl.DataFrame:
     """A station's file, CSV or Parquet (told apart by content, not by name), as the parsed frame."""
+    _, chunks = read_chunks(path, None)
+    return pl.concat(list(chunks)) if chunks else parse(pl.DataFrame(schema=COLUMNS))
+
+
+def read_chunks(
+    path: Path, chunk_rows: int | None
+) -> tuple[int, list[pl.DataFrame] | Iterator[pl.DataFrame]]:
+    """A station's file as parsed chunks of at most `chunk_rows` records (all at once for None), and how
+    many records it holds. The file's form is checked before this returns: its kind, columns, encoding and
+    (Parquet) footer, or (CSV) every line. A Parquet file damaged in the middle fails when that chunk is
+    read, with the record it starts at."""
     try:
         with path.open("rb") as f:
             magic = f.read(4)
     except OSError as e:
         raise _refuse(f"无法读取文件 {path.name}：{e.strerror or e}") from e
-    return parse(_read_parquet(path) if magic == b"PAR1" else _read_csv(path))
-
-
-def _read_parquet(path: Path) -> pl.DataFrame:
+    if magic != b"PAR1":
+        frame = parse(_read_csv(path))
+        step = chunk_rows or max(frame.height, 1)
+        return frame.height, [frame.slice(o, step) for o in range(0, frame.height, step)]
     try:
-        schema = pl.read_parquet_schema(path)
-        wanted = [n for n in schema if n in COLUMNS]
-        return pl.read_parquet(path, columns=wanted)
+        wanted = [n for n in pl.read_parquet_schema(path) if n in COLUMNS]
+        rows = int(pl.scan_parquet(path).select(pl.len()).collect().item())
     except (pl.exceptions.PolarsError, OSError) as e:
         raise _refuse(f"Parquet 文件 {path.name} 无法读取（文件损坏或不完整）：{str(e)[:200]}") from e
+    _require_columns(wanted)
+    return rows, _parquet_chunks(path, wanted, rows, chunk_rows or max(rows, 1))
+
+
+def _parquet_chunks(path: Path, columns: list[str], rows: int, step: int) -> Iterator[pl.DataFrame]:
+    for offset in range(0, rows, step):
+        try:
+            chunk = pl.scan_parquet(path).select(columns).slice(offset, step).collect()
+        except (pl.exceptions.PolarsError, OSError) as e:
+            where = f"第 {offset + 1} 条记录起" if offset else ""
+            raise _refuse(
+                f"Parquet 文件 {path.name} {where}无法读取（文件损坏或不完整）：{str(e)[:200]}"
+            ) from e
+        yield parse(chunk)
+
+
+def _require_columns(present: Iterable[str]) -> None:
+    missing = [n for n in COLUMNS if n not in set(present) and n not in OPTIONAL]
+    if missing:
+        raise _refuse(f"缺少必需的列：{'、'.join(missing)}")
 
 
 def _read_csv(path: Path) -> pl.DataFrame:
@@ -183,8 +217,7 @@ def _read_csv(path: Path) -> pl.DataFrame:
     names = [h.strip() for h in header]
     if len(set(names)) != len(names):
         raise _refuse(f"CSV 文件 {path.name} 的表头有重复的列名")
-    # One spare column catches lines with more fields than the header: those records are malformed, not
-    # silently cut short.
+    # One spare column keeps the text of lines with more fields than the header for `raw`.
     schema = dict.fromkeys([*names, EXCESS], pl.String())
     try:
         frame = pl.read_csv(
@@ -193,11 +226,41 @@ def _read_csv(path: Path) -> pl.DataFrame:
             skip_rows=1,
             schema=schema,
             truncate_ragged_lines=True,
+            missing_columns="insert",
             raise_if_empty=False,
         )
     except pl.exceptions.PolarsError as e:
         raise _refuse(f"CSV 文件 {path.name} 无法解析：{str(e)[:200]}") from e
-    return frame.select([n for n in frame.columns if n in COLUMNS or n == EXCESS])
+    fields = _fields_per_line(text, frame.height)
+    if fields is None:
+        raise _refuse(f"CSV 文件 {path.name} 无法解析：引号不配对")
+    # A line with more or fewer fields than the header is a malformed record; a blank line is none.
+    frame = frame.with_columns(fields.ne(len(names)).alias(RAGGED)).filter(fields > 0)
+    return frame.select([n for n in frame.columns if n in COLUMNS or n in (EXCESS, RAGGED)])
+
+
+def _fields_per_line(text: bytes, rows: int) -> pl.Series | None:
+    """The number of fields on each line after the header (0 for a blank one), aligned with the rows Polars
+    parsed; None if the two disagree. Without quotes a line is a record and its commas count; with quotes,
+    Python's csv module counts (slower, and only then)."""
+    if b'"' not in text:
+        lines = pl.read_csv(
+            text,
+            has_header=False,
+            skip_rows=1,
+            separator="\x1f",
+            quote_char=None,
+            schema={"line": pl.String()},
+            raise_if_empty=False,
+        )["line"]
+        commas = lines.str.strip_chars("\r").str.count_matches(",", literal=True)
+        blank = lines.str.strip_chars().fill_null("") == ""
+        fields = pl.select(pl.when(blank).then(0).otherwise(commas + 1).alias("fields")).to_series()
+    else:
+        reader = csv.reader(io.StringIO(text.decode("utf-8"), newline=""))
+        next(reader, None)
+        fields = pl.Series("fields", [len(r) for r in reader])
+    return fields if fields.len() == rows else None
 
 
 def _utf8(data: bytes, name: str) -> bytes:
@@ -219,22 +282,22 @@ def parse(frame: pl.DataFrame) -> pl.DataFrame:
     push — as the typed frame (`COLUMNS`, plus `raw`). A value that can't be read becomes null and the
     record is marked malformed: `raw` then holds all its fields as received (a JSON object). A column the
     format needs is refused for the whole frame; a frame already parsed comes back unchanged."""
-    missing = [n for n in COLUMNS if n not in frame.columns and n not in OPTIONAL]
-    if missing:
-        raise _refuse(f"缺少必需的列：{'、'.join(missing)}")
+    _require_columns(frame.columns)
     converted: dict[str, pl.Expr] = {}
     failed: list[pl.Expr] = []
     for name, dtype in COLUMNS.items():
         if name not in frame.columns:
             converted[name] = pl.lit(None, dtype)
+        elif frame.schema[name] == dtype == pl.String() and name in TRIMMED:
+            converted[name] = _trimmed(c(name))
         elif frame.schema[name] != dtype:
             converted[name] = _convert(name, frame.schema[name], dtype)
             failed.append(c(name).is_not_null() & c(f"__{name}").is_null())
             if isinstance(dtype, pl.List):
                 failed.append(c(f"__{name}").list.eval(pl.element().is_null()).list.any().fill_null(False))
     lf = frame.lazy().with_columns([e.alias(f"__{n}") for n, e in converted.items()])
-    if EXCESS in frame.columns:
-        failed.append(c(EXCESS).is_not_null())
+    if RAGGED in frame.columns:
+        failed.append(c(RAGGED))
     typed = lf.select(
         *[c(f"__{n}" if n in converted else n).alias(n) for n in COLUMNS],
         pl.any_horizontal(failed).alias("_failed") if failed else pl.lit(False).alias("_failed"),
@@ -246,12 +309,20 @@ def parse(frame: pl.DataFrame) -> pl.DataFrame:
     return _with_ids(typed.drop("_failed").with_columns(raw.alias("raw")))
 
 
+def _trimmed(text: pl.Expr) -> pl.Expr:
+    """Without surrounding spaces; nothing left is no value."""
+    stripped = text.str.strip_chars()
+    return pl.when(stripped.str.len_bytes() > 0).then(stripped)
+
+
 def _convert(name: str, source: pl.DataType, target: pl.DataType) -> pl.Expr:
     col = c(name)
+    if source == pl.Null():
+        return pl.lit(None, target)
     if source == pl.String():
         text = col.str.strip_chars()
         if target == pl.String():
-            return pl.when(text.str.len_bytes() > 0).then(text)
+            return _trimmed(col)
         if target == UTC_TIME:  # ISO 8601 with an offset (T or a space; Z, +08:00 or +0800)
             return text.str.to_datetime("%+", time_zone="UTC", time_unit="us", strict=False)
         if target == pl.Boolean():
@@ -499,26 +570,27 @@ STATION_DAY_SCHEMA: dict[str, pl.DataType] = {
 
 
 def validate(
-    frame: pl.DataFrame, tables: RuleTables, stations: pl.DataFrame, *, now: datetime
-) -> pl.DataFrame:
-    """The parsed frame with `day` (China time), `reject_reason` (null for a valid record) and, for the lake,
-    the evidence references decoded into their 32 bytes (`ref_*`). `stations` holds every registered station
-    on every day of `tables` (`STATION_DAY_SCHEMA`)."""
+    records: pl.LazyFrame, tables: RuleTables, stations: pl.DataFrame, *, now: datetime
+) -> pl.LazyFrame:
+    """The parsed records with `day` (China time), `reject_reason` (null for a valid record) and, for the
+    lake, the evidence references decoded into their 32 bytes (`ref_*`). `stations` holds every registered
+    station on every day of `tables` (`STATION_DAY_SCHEMA`)."""
     codes = stations["station_id"].unique().sort()
     grid = stations.sort("day", "station_id")
-    if grid.height != codes.len() * tables.days.height or not grid["day"].unique().equals(tables.days["day"]):
+    complete = grid.height == codes.len() * tables.days.height
+    if grid.height and not (complete and grid["day"].unique(maintain_order=True).equals(tables.days["day"])):
         raise ValueError("stations must hold every station on every day of the rule tables")
     station = c("station_id").cast(pl.Enum(codes), strict=False).to_physical().cast(pl.Int64)
-    at_station = c("day_index") * codes.len() + station
-    checked = (
-        frame.lazy()
-        .with_columns(local_day(), *judged_class(), *[_digest(n).alias(f"ref_{n}") for n in REFERENCES])
+    columns = records.collect_schema().names()
+    return (
+        records.with_columns(
+            local_day(), *judged_class(), *[_digest(n).alias(f"ref_{n}") for n in REFERENCES]
+        )
         .with_columns(tables.day_index())
-        .with_columns(tables.class_index(), station_day=at_station)
+        .with_columns(tables.class_index(), station_day=c("day_index") * codes.len() + station)
         .with_columns(_reason(tables, grid, now).alias("reject_reason"))
+        .select(*columns, "day", "reject_reason", *[f"ref_{n}" for n in REFERENCES])
     )
-    keep = [*frame.columns, "day", "reject_reason", *[f"ref_{n}" for n in REFERENCES]]
-    return checked.select(keep).collect()
 
 
 def _digest(name: str) -> pl.Expr:
@@ -582,7 +654,7 @@ def _reason(tables: RuleTables, stations: pl.DataFrame, now: datetime) -> pl.Exp
         (
             Reason.EVIDENCE,
             pl.any_horizontal([c(f"ref_{n}").is_null() for n in PHOTOS])
-            | (c("video").is_not_null() & c("ref_video").is_null()),
+            | ((c("video").str.len_bytes() > 0) & c("ref_video").is_null()).fill_null(False),
         ),
     ]
     (first, first_check), *rest = checks
@@ -595,23 +667,11 @@ def _reason(tables: RuleTables, stations: pl.DataFrame, now: datetime) -> pl.Exp
 # ── Determination ────────────────────────────────────────────────────────────────────────────────────
 
 
-DETERMINATION: dict[str, pl.DataType] = {
-    "limit_kg": pl.Int64(),
-    "tolerance_kg": pl.Int64(),
-    "judged_kg": pl.Int64(),
-    "overload_kg": pl.Int64(),
-    "overload_rate_scaled": pl.Int64(),  # 超限率 × 10^RATE_DECIMALS, truncated as assess does
-    "outcome": pl.String(),
-    "fine_steps": pl.Int64(),
-    "fine_yuan": pl.Int64(),
-    "hundred_tonne": pl.Boolean(),
-    "serious": pl.Boolean(),
-}
-
-
 def determine(records: pl.LazyFrame, tables: RuleTables) -> pl.LazyFrame:
-    """`DETERMINATION` for valid records (`day`, `axles`, `combination`, `single_drive_axle`, `gross_kg`):
-    law.overload.assess of each, as column arithmetic."""
+    """law.overload.assess of each valid record (`day`, `axles`, `combination`, `single_drive_axle`,
+    `gross_kg`), as column arithmetic: adds `judged_combination`, `judged_single_drive`, `limit_kg`,
+    `tolerance_kg`, `judged_kg`, `overload_kg`, `overload_rate_scaled` (超限率 × 10^RATE_DECIMALS, truncated),
+    `outcome` (none / warning / fine), `fine_steps`, `fine_yuan`, `hundred_tonne` and `serious`."""
     rule = tables.per_class
     gross = c("gross_kg").cast(pl.Int64)
     over, limit, step = c("overload_kg"), c("limit_kg"), rule("step_kg")
@@ -682,7 +742,3 @@ def worst_of_trips(numbered: pl.DataFrame) -> pl.DataFrame:
         "trip", keep="first", maintain_order=True
     )
     return worst.join(ids, on="trip", how="left")
-
-
-def as_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

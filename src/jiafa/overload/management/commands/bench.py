@@ -108,15 +108,16 @@ def _measure(world: Path, n: int) -> dict[str, Any]:
     source = world / "records.parquet"
     call_command("migrate", verbosity=0)
     _stations(n)
-    start = time.perf_counter()
-    scanned = pl.read_parquet(source).height
-    scan_s = time.perf_counter() - start
     _clear_peak_rss()
     start = time.perf_counter()
     batch = pipeline.ingest_path(source)
     ingest_s = time.perf_counter() - start
     result = pipeline.detect()
     seconds = time.perf_counter() - start
+    peak = _peak_rss_mb()
+    start = time.perf_counter()
+    scanned = pl.read_parquet(source).height
+    scan_s = time.perf_counter() - start
     assert scanned == n == batch.records
     return {
         "records": n,
@@ -126,7 +127,7 @@ def _measure(world: Path, n: int) -> dict[str, Any]:
         "ratio_to_scan_only": round(scan_s / seconds, 3),
         "ingest_seconds": round(ingest_s, 3),
         "detect_seconds": round(seconds - ingest_s, 3),
-        "peak_rss_mb": _peak_rss_mb(),
+        "peak_rss_mb": peak,
         "accepted": batch.accepted,
         "rejected": sum(batch.rejected.values()),
         "violations": result.violations,

@@ -1,0 +1,434 @@
+"""The non-site pipeline on the database (overload/pipeline.py and `jiafa overload ingest|detect`): records
+from files and pushes into the lake, findings one per trip, idempotent, with their evidence packs."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import threading
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from django.core.management import call_command
+
+from jiafa.core import evidence
+from jiafa.core.models import AuditEntry, OrgUnit
+from jiafa.overload import lake, pipeline, records
+from jiafa.overload.models import Calibration, Finding, IngestBatch, WimStation
+from tests.conftest import HAINING, TONGXIANG
+from tests.overload.test_records import HEADER, NOON, csv_line, frame, record
+
+LOADS_65T = [7500, 11900, 11900, 11200, 11200, 11300]
+
+
+@pytest.fixture
+def world(org: dict[str, OrgUnit], settings: Any, tmp_path: Path) -> dict[str, WimStation]:
+    settings.DATA_DIR = tmp_path / "data"
+    stations = {}
+    for code, unit, valid_to in (
+        ("ZJ-001", HAINING, date(2025, 12, 31)),
+        ("ZJ-002", TONGXIANG, date(2025, 12, 31)),
+        ("ZJ-003", HAINING, date(2025, 5, 31)),  # expired the day before the records
+    ):
+        station = WimStation.objects.create(
+            code=code,
+            name=f"{code}检测点",
+            org_unit=org[unit],
+            road="G60",
+            direction="上行",
+            lat=30.5,
+            lon=120.7,
+        )
+        Calibration.objects.create(
+            station=station,
+            certificate_no=f"JD-{code}",
+            issued_by="浙江省计量科学研究院",
+            valid_from=date(2025, 1, 1),
+            valid_to=valid_to,
+        )
+        stations[code] = station
+    return stations
+
+
+def trip_rows() -> list[dict[str, Any]]:
+    """Vehicle A over the limit at two stations two hours apart (the second pass the heavier), B within
+    the limit, C a two-axle truck in the warning band, and a record whose plate was not read."""
+    return [
+        record(record_id="A1", station_id="ZJ-001", passed_at=NOON),
+        record(
+            record_id="A2",
+            station_id="ZJ-002",
+            passed_at=NOON + timedelta(hours=2),
+            gross_kg=65000,
+            axle_loads_kg=LOADS_65T,
+        ),
+        record(
+            record_id="B1",
+            plate="浙F00001",
+            gross_kg=40000,
+            axle_loads_kg=[6000, 7000, 7000, 6600, 6700, 6700],
+        ),
+        record(
+            record_id="C1",
+            plate="浙F00002",
+            axles=2,
+            combination=False,
+            gross_kg=19950,
+            axle_loads_kg=[7000, 12950],
+            axle_spacings_mm=[4500],
+        ),
+        record(record_id="D1", plate="未识别"),
+    ]
+
+
+def write_csv(path: Path, rows: list[dict[str, Any]]) -> Path:
+    path.write_text("\n".join([HEADER, *map(csv_line, rows)]) + "\n", encoding="utf-8")
+    return path
+
+
+def findings() -> list[dict[str, Any]]:
+    """What a user sees of the findings, without database ids and times of creation."""
+    keep = (
+        "record_id",
+        "record_ids",
+        "station__code",
+        "org_unit__code",
+        "passed_at",
+        "plate",
+        "plate_color",
+        "axles",
+        "gross_kg",
+        "limit_kg",
+        "tolerance_kg",
+        "overload_kg",
+        "overload_rate",
+        "outcome",
+        "fine_yuan",
+        "hundred_tonne",
+        "serious",
+        "basis",
+        "evidence_id",
+        "status",
+        "version",
+    )
+    return list(Finding.objects.order_by("record_id").values(*keep))
+
+
+def lake_parts(area: str = lake.VALID) -> list[Path]:
+    return sorted((pipeline.lake_root() / area).glob("date=*/part-*.parquet"))
+
+
+# ── Ingest and detect ────────────────────────────────────────────────────────────────────────────────
+
+
+def test_csv_parquet_and_push_make_identical_findings(world, settings, tmp_path):
+    rows = trip_rows()
+    batch = pipeline.ingest_path(write_csv(tmp_path / "records.csv", rows))
+    assert (batch.records, batch.accepted, batch.duplicates, batch.rejected) == (5, 4, 0, {"plate": 1})
+    assert pipeline.detect().findings_created == 2
+    from_csv = findings()
+    assert [(f["record_id"], f["outcome"], f["fine_yuan"]) for f in from_csv] == [
+        ("A2", "fine", 6000),  # 65,000 − 3,250 = 61,750: 12,750 kg over, 12 whole tonnes
+        ("C1", "warning", 0),
+    ]
+
+    parquet = tmp_path / "records.parquet"
+    frame(*rows).write_parquet(parquet)
+    Finding.objects.all().delete()
+    settings.DATA_DIR = tmp_path / "second"
+    pipeline.ingest_path(parquet)
+    pipeline.detect()
+    assert findings() == from_csv  # the same numbers and the very same evidence packs
+
+    Finding.objects.all().delete()
+    settings.DATA_DIR = tmp_path / "third"
+    pushed = pipeline.ingest_frame(frame(*rows), source="stream", name="push", actor=None)
+    assert (pushed.accepted, pushed.rejected) == (4, {"plate": 1})
+    pipeline.detect()
+    assert findings() == from_csv
+
+
+def test_a_trip_across_two_stations_is_one_finding_listing_both_records(world, tmp_path):
+    pipeline.ingest_path(write_csv(tmp_path / "records.csv", trip_rows()))
+    result = pipeline.detect()
+    assert (result.examined, result.violations, result.findings_created) == (4, 3, 2)
+    trip = Finding.objects.get(plate="浙F12345")
+    assert (trip.record_id, trip.record_ids, trip.station.code) == ("A2", ["A1", "A2"], "ZJ-002")
+    assert trip.org_unit.code == TONGXIANG  # the unit of the station that weighed the worst pass
+    assert (trip.gross_kg, trip.limit_kg, trip.tolerance_kg, trip.overload_kg) == (65000, 49000, 3250, 12750)
+    assert str(trip.overload_rate) == "0.2602"
+    assert [b["article"] for b in trip.basis] == [
+        "第三条第一款第八项",
+        "最大允许误差（按准确度等级）",
+        "第四十三条第一款第二项",
+    ]
+
+
+def test_ingesting_the_same_records_twice_changes_nothing(world, tmp_path):
+    path = write_csv(tmp_path / "records.csv", trip_rows())
+    pipeline.ingest_path(path)
+    parts = lake_parts() + lake_parts(lake.REJECTED)
+    again = pipeline.ingest_path(path)
+    assert (again.records, again.accepted, again.duplicates, again.rejected) == (5, 0, 5, {})
+    assert lake_parts() + lake_parts(lake.REJECTED) == parts  # no new file
+    assert pipeline.detect().findings_created == 2
+
+
+def test_a_refused_record_sent_again_after_its_cause_is_put_right_is_accepted(world, tmp_path):
+    path = write_csv(tmp_path / "records.csv", [record(station_id="ZJ-003")])
+    assert pipeline.ingest_path(path).rejected == {"no_calibration": 1}
+    assert (pipeline.ingest_path(path).duplicates, len(lake_parts(lake.REJECTED))) == (1, 1)  # nothing new
+    Calibration.objects.filter(station__code="ZJ-003").update(valid_to=date(2026, 5, 31))  # entered late
+    again = pipeline.ingest_path(path)
+    assert (again.accepted, again.duplicates, again.rejected) == (1, 0, {})
+    assert pipeline.detect().findings_created == 1
+
+
+def test_the_same_record_twice_in_one_push_is_one_record(world):
+    rows = trip_rows()
+    batch = pipeline.ingest_frame(frame(*rows, rows[0]), source="stream", name="push", actor=None)
+    assert (batch.records, batch.accepted, batch.duplicates) == (6, 4, 1)
+
+
+def test_detect_twice_creates_nothing_new(world, tmp_path):
+    pipeline.ingest_path(write_csv(tmp_path / "records.csv", trip_rows()))
+    first = pipeline.detect()
+    before = findings()
+    second = pipeline.detect()
+    assert (first.findings_created, second.examined, second.findings_created, second.findings_updated) == (
+        2,
+        0,
+        0,
+        0,
+    )
+    assert findings() == before
+
+
+def test_a_run_redone_after_stopping_finds_its_findings(world, tmp_path):
+    """Detection stopped after writing its findings, before its bookmark: redone, it adds nothing."""
+    pipeline.ingest_path(write_csv(tmp_path / "records.csv", trip_rows()))
+    pipeline.detect()
+    before = findings()
+    (pipeline.lake_root() / lake.MANIFEST).unlink()
+    again = pipeline.detect()
+    assert (again.examined, again.findings_created) == (4, 0)
+    assert findings() == before
+
+
+def test_a_later_file_that_continues_a_trip_updates_its_finding(world, tmp_path):
+    first, second, *_ = trip_rows()
+    pipeline.ingest_path(write_csv(tmp_path / "one.csv", [first]))
+    pipeline.detect()
+    found = Finding.objects.get()
+    assert (found.record_id, found.overload_kg, found.version) == ("A1", 8000, 1)
+    pipeline.ingest_path(write_csv(tmp_path / "two.csv", [second]))
+    result = pipeline.detect()
+    assert (result.findings_created, result.findings_updated) == (0, 1)
+    found.refresh_from_db()
+    # Still pending: it now rests on the heavier pass, with a new evidence pack.
+    assert (found.record_id, found.record_ids, found.overload_kg, found.fine_yuan) == (
+        "A2",
+        ["A1", "A2"],
+        12750,
+        6000,
+    )
+    assert found.version == 2 and found.station.code == "ZJ-002"
+    assert json.loads(Path(found.evidence.path).read_text())["record"]["record_id"] == "A2"
+
+
+def test_records_pushed_one_by_one_end_in_the_same_finding_as_one_file(world, settings, tmp_path):
+    rows = trip_rows()
+    pipeline.ingest_path(write_csv(tmp_path / "records.csv", rows))
+    pipeline.detect()
+    whole = findings()
+    Finding.objects.all().delete()
+    settings.DATA_DIR = tmp_path / "pushed"
+    for row in reversed(rows):  # the heavier pass first, then the lighter: still one trip
+        pipeline.ingest_frame(frame(row), source="stream", name=row["record_id"], actor=None)
+        pipeline.detect()
+    pieces = findings()
+    assert [f | {"version": 1} for f in pieces] == whole
+
+
+def test_a_reviewed_finding_keeps_its_determination_when_its_trip_grows(world, tmp_path):
+    first, second, *_ = trip_rows()
+    pipeline.ingest_path(write_csv(tmp_path / "one.csv", [first]))
+    pipeline.detect()
+    Finding.objects.update(status=Finding.Status.CONFIRMED)
+    pipeline.ingest_path(write_csv(tmp_path / "two.csv", [second]))
+    pipeline.detect()
+    found = Finding.objects.get()
+    assert (found.record_id, found.record_ids, found.overload_kg, found.version) == (
+        "A1",
+        ["A1", "A2"],
+        8000,
+        1,
+    )
+
+
+def test_passes_further_apart_than_the_window_are_two_findings(world, tmp_path):
+    late = record(record_id="A9", station_id="ZJ-002", passed_at=NOON + timedelta(hours=4, seconds=1))
+    pipeline.ingest_path(write_csv(tmp_path / "records.csv", [record(record_id="A1"), late]))
+    assert pipeline.detect().findings_created == 2
+
+
+def test_a_station_without_a_valid_certificate_that_day_is_rejected(world, tmp_path):
+    batch = pipeline.ingest_path(write_csv(tmp_path / "records.csv", [record(station_id="ZJ-003")]))
+    assert (batch.accepted, batch.rejected) == (0, {"no_calibration": 1})
+    kept = pl.read_parquet(lake_parts(lake.REJECTED))
+    assert kept.select("record_id", "reject_reason").rows() == [("R1", "no_calibration")]
+    assert pipeline.detect().findings_created == 0 and not Finding.objects.exists()
+
+
+# ── The evidence pack ────────────────────────────────────────────────────────────────────────────────
+
+
+def test_each_finding_has_its_evidence_pack_fixed_by_its_hash(world, tmp_path):
+    pipeline.ingest_path(write_csv(tmp_path / "records.csv", trip_rows()))
+    pipeline.detect()
+    trip = Finding.objects.get(record_id="A2")
+    assert trip.evidence is not None
+    content = Path(trip.evidence.path).read_bytes()
+    assert hashlib.sha256(content).hexdigest() == trip.evidence_id
+    pack = json.loads(content)
+    assert pack["record"]["record_id"] == "A2" and pack["record"]["passed_at"] == "2025-06-02T14:00:00+08:00"
+    assert pack["record"]["axle_loads_kg"] == LOADS_65T
+    assert (pack["station"]["code"], pack["station"]["org_unit"]) == ("ZJ-002", "桐乡市交通运输执法中队")
+    assert pack["calibration"] == {
+        "certificate_no": "JD-ZJ-002",
+        "issued_by": "浙江省计量科学研究院",
+        "valid_from": "2025-01-01",
+        "valid_to": "2025-12-31",
+        "certificate_sha256": None,
+    }
+    determination = pack["determination"]
+    assert (determination["limit_kg"], determination["overload_kg"], determination["fine_yuan"]) == (
+        49000,
+        12750,
+        6000,
+    )
+    assert (determination["measurement"], determination["measured_on"]) == ("wim", "2025-06-02")
+    assert determination["basis"] == trip.basis
+    kinds = {i["kind"]: i["sha256"] for i in pack["items"]}
+    assert kinds == {
+        "photo_front": "ab" * 32,
+        "photo_side": "cd" * 32,
+        "photo_rear": "ef" * 32,
+        "calibration_certificate": None,
+    }
+    checked, problems = evidence.verify()
+    assert checked == 2 and problems == []
+
+
+# ── Audit ────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def test_one_audit_entry_per_batch_and_per_detection(world, tmp_path):
+    before = AuditEntry.objects.count()
+    batch = pipeline.ingest_path(write_csv(tmp_path / "records.csv", trip_rows()))
+    pipeline.detect()
+    entries = list(AuditEntry.objects.order_by("seq")[before:].values("action", "object_id", "detail"))
+    assert [e["action"] for e in entries] == ["overload.ingest", "overload.detect"]
+    assert entries[0]["object_id"] == str(batch.pk) and entries[0]["detail"]["rejected"] == {"plate": 1}
+    assert entries[1]["detail"]["created"] == 2
+
+
+# ── Several writers at once ──────────────────────────────────────────────────────────────────────────
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_records_pushed_by_two_threads_at_once_land_once(world):
+    rows = [record(record_id=f"R{i}", passed_at=NOON + timedelta(minutes=i)) for i in range(50)]
+    batches: list[IngestBatch] = []
+    errors: list[BaseException] = []
+
+    def push() -> None:
+        try:
+            batches.append(pipeline.ingest_frame(frame(*rows), source="stream", name="push", actor=None))
+        except BaseException as e:  # reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=push) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted((b.accepted, b.duplicates) for b in batches) == [(0, 50), (50, 0)]
+    assert pl.read_parquet(lake_parts())["record_id"].n_unique() == pl.read_parquet(lake_parts()).height == 50
+
+
+# ── The command line ─────────────────────────────────────────────────────────────────────────────────
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("overload", *args, stdout=out, stderr=err)
+        return 0, out.getvalue(), err.getvalue()
+    except SystemExit as e:
+        return int(e.code or 0), out.getvalue(), err.getvalue()
+
+
+def test_ingest_and_detect_print_their_counts(world, tmp_path):
+    path = write_csv(tmp_path / "records.csv", trip_rows())
+    code, out, err = run("ingest", str(path), "--json")
+    data = json.loads(out)
+    assert (code, err) == (0, "")
+    assert (data["records"], data["accepted"], data["duplicates"], data["rejected"]) == (
+        5,
+        4,
+        0,
+        {"plate": 1},
+    )
+    assert data["files"][0]["name"] == "records.csv" and len(data["files"][0]["sha256"]) == 64
+    code, out, _ = run("ingest", str(path))
+    assert out.strip() == "records.csv：共 5 条，接收 0 条，重复 5 条，无效 0 条"
+    code, out, _ = run("detect", "--json")
+    assert json.loads(out) | {"files": 1} == {
+        "examined": 4,
+        "violations": 3,
+        "findings_created": 2,
+        "findings_updated": 0,
+        "files": 1,
+    }
+
+
+def test_the_human_summary_names_the_reasons_in_chinese(world, tmp_path):
+    _, out, _ = run("ingest", str(write_csv(tmp_path / "records.csv", trip_rows())))
+    assert (
+        out.strip()
+        == "records.csv：共 5 条，接收 4 条，重复 0 条，无效 1 条（车牌或号牌颜色未识别、识别置信度不足 1）"
+    )
+
+
+def test_an_unreadable_file_exits_2_in_chinese_and_writes_nothing(world, tmp_path):
+    broken = tmp_path / "broken.parquet"
+    frame(*trip_rows()).write_parquet(broken)
+    broken.write_bytes(broken.read_bytes()[:200])  # cut off in transfer
+    code, out, err = run("ingest", str(broken))
+    assert (code, out) == (2, "")
+    assert err.startswith("错误：Parquet 文件 broken.parquet 无法读取")
+    assert not IngestBatch.objects.exists() and not pipeline.lake_root().exists()
+
+
+def test_a_missing_file_exits_2_in_chinese(world, tmp_path):
+    code, _, err = run("ingest", str(tmp_path / "nowhere.csv"), "--json")
+    assert code == 2 and json.loads(err)["message"].startswith("无法读取文件 nowhere.csv")
+
+
+def test_findings_record_ids_and_lake_agree(world, tmp_path):
+    """Every record a finding lists is a valid record in the lake, judged over the limit."""
+    pipeline.ingest_path(write_csv(tmp_path / "records.csv", trip_rows()))
+    pipeline.detect()
+    valid = set(pl.read_parquet(lake_parts())["record_id"])
+    listed = {r for f in Finding.objects.all() for r in f.record_ids}
+    assert listed == {"A1", "A2", "C1"} and listed <= valid
+    assert records.Reason.PLATE in set(pl.read_parquet(lake_parts(lake.REJECTED))["reject_reason"])
+    # The lake's columns are the documented ones (docs/contract.md, "The lake").
+    assert dict(pl.read_parquet_schema(lake_parts()[0])) == records.LAKE_COLUMNS
+    assert dict(pl.read_parquet_schema(lake_parts(lake.REJECTED)[0])) == records.REJECTED_COLUMNS
