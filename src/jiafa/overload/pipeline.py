@@ -41,7 +41,7 @@ from jiafa.overload import lake, records
 from jiafa.overload.models import Calibration, Finding, IngestBatch, WimStation
 
 c = pl.col
-CHUNK_ROWS = 500000  # records validated and written at a time: bounds the working copies, not the batch
+CHUNK_ROWS = 500_000  # records read, validated and written at a time: what bounds the memory of an ingest
 DB_BATCH = 2000  # rows per INSERT
 PACK_TYPE = "application/json"
 PACK_FORMAT = "jiafa-wim-evidence-1"
