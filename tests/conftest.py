@@ -23,6 +23,8 @@ HAINING, TONGXIANG, BUREAU = "330481", "330483", "330400"
 
 @pytest.fixture(autouse=True)
 def _data_dir(settings: Any, tmp_path: Path) -> None:
+    # Every test writes its lake, evidence and overrides under its own folder, never into var/.
+    settings.DATA_DIR = tmp_path
     settings.EVIDENCE_DIR = tmp_path / "evidence"
     # Argon2 at full cost makes every login in the suite slow; the hasher itself is not under test here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

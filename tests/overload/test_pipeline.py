@@ -432,3 +432,16 @@ def test_findings_record_ids_and_lake_agree(world, tmp_path):
     # The lake's columns are the documented ones (docs/contract.md, "The lake").
     assert dict(pl.read_parquet_schema(lake_parts()[0])) == records.LAKE_COLUMNS
     assert dict(pl.read_parquet_schema(lake_parts(lake.REJECTED)[0])) == records.REJECTED_COLUMNS
+
+
+def test_the_finding_page_shows_the_trip_from_the_lake(world, tmp_path, web_as, make_user):
+    from jiafa.core.roles import Role
+
+    pipeline.ingest_path(write_csv(tmp_path / "records.csv", trip_rows()))
+    pipeline.detect()
+    trip = Finding.objects.get(plate="浙F12345")
+    page = web_as(make_user("tx_officer", TONGXIANG, Role.OFFICER)).get(f"/overload/findings/{trip.pk}/")
+    text = page.content.decode()
+    assert page.status_code == 200 and "A1" in text and "A2" in text
+    front = next(r["photo_front"] for r in trip_rows() if r["record_id"] == "A1")
+    assert front in text  # evidence references shown as the hex SHA-256 the station sent

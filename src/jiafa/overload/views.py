@@ -33,6 +33,7 @@ from jiafa.core.roles import Perm, can, require
 from jiafa.overload import review
 from jiafa.overload.api import filter_findings
 from jiafa.overload.models import Finding, Vehicle, WimStation
+from jiafa.overload.records import REFERENCES
 from jiafa.overload.schemas import FindingFilters
 
 log = logging.getLogger(__name__)
@@ -230,7 +231,9 @@ def trip_records(finding: Finding) -> list[dict[str, Any]]:
     except (pl.exceptions.PolarsError, OSError) as e:
         log.warning("lake unreadable for finding %s: %s", finding.pk, e)
         return []
-    return frame.unique("record_id", keep="first", maintain_order=True).to_dicts()
+    # The lake keeps evidence references as 32 raw bytes; people read them as hex.
+    readable = frame.with_columns(pl.col(n).bin.encode("hex") for n in REFERENCES if n in frame.columns)
+    return readable.unique("record_id", keep="first", maintain_order=True).to_dicts()
 
 
 @login_required
