@@ -18,6 +18,7 @@ import hashlib
 import io
 import json
 import re
+import threading
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from docxtpl import DocxTemplate
-from jinja2 import ChainableUndefined, StrictUndefined, Undefined
+from jinja2 import ChainableUndefined, StrictUndefined, Template, Undefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from jiafa.cases.models import CaseDocument, DocumentKind, Outcome, PartyKind, PenaltyKind
@@ -304,9 +305,35 @@ FLAG_KEYS = ("attended", "hearing_right", "commitment_letter")
 # ── Rendering ───────────────────────────────────────────────────────────────────────────────────────────
 
 
-def _environment(undefined: type[Undefined]) -> SandboxedEnvironment:
-    """A template is a file a bureau edits: sandboxed, and every value is XML-escaped."""
-    return SandboxedEnvironment(autoescape=True, undefined=undefined)
+class _Environment(SandboxedEnvironment):
+    """A template is a file a bureau edits: sandboxed, and every value is XML-escaped. Each part of a
+    template is compiled once and kept (by its text, so an edited template compiles anew): compiling is most
+    of the cost of issuing a document."""
+
+    COMPILED_MAX = 256
+
+    def __init__(self, undefined: type[Undefined]) -> None:
+        super().__init__(autoescape=True, undefined=undefined)
+        self._compiled: dict[str, Template] = {}
+        self._lock = threading.Lock()
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Template:
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        with self._lock:
+            found = self._compiled.get(source)
+        if found is None:
+            found = super().from_string(source)
+            with self._lock:
+                if len(self._compiled) >= self.COMPILED_MAX:
+                    self._compiled.clear()
+                self._compiled[source] = found
+        return found
+
+
+_ENVIRONMENTS = {
+    strict: _Environment(StrictUndefined if strict else ChainableUndefined) for strict in (True, False)
+}
 
 
 def fixed_zip(data: bytes) -> bytes:
@@ -326,8 +353,7 @@ def render(kind: str, content: Mapping[str, Any], *, strict: bool = False) -> by
     a template); issuing is lenient, so a typo in a bureau's template leaves a blank rather than blocking a
     case."""
     template = DocxTemplate(str(template_path(kind)))
-    env = _environment(StrictUndefined if strict else ChainableUndefined)
-    template.render(context(content), jinja_env=env, autoescape=True)
+    template.render(context(content), jinja_env=_ENVIRONMENTS[strict], autoescape=True)
     buffer = io.BytesIO()
     template.save(buffer)
     return fixed_zip(buffer.getvalue())
