@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _demo(capsys, *args: str) -> dict:
-    call_command("demo", "--json", *args)
+    """The people only (scale 0): the simulated year has its own tests (test_year.py)."""
+    call_command("demo", "--json", "--scale", "0", *args)
     return json.loads(capsys.readouterr().out)
 
 
@@ -43,7 +44,7 @@ def test_second_run_keeps_the_world_and_lists_the_accounts(capsys):
 
 def test_demo_refuses_a_database_that_is_not_a_demo(org, capsys):
     with pytest.raises(SystemExit) as e:
-        call_command("demo", "--reset")
+        call_command("demo", "--reset", "--scale", "0")
     assert e.value.code == 2
     assert "拒绝清空" in capsys.readouterr().err
     assert OrgUnit.objects.count() == 11 and not User.objects.exists()

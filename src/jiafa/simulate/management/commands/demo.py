@@ -6,7 +6,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandParser
 from django.db import transaction
+from django.utils import timezone
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from jiafa.core import orgdata
@@ -14,9 +16,30 @@ from jiafa.core.errors import ErrorCode, JiafaError
 from jiafa.core.management.base import JiafaCommand
 from jiafa.core.models import OrgUnit, User
 from jiafa.core.roles import Role
+from jiafa.overload.pipeline import lake_root
+from jiafa.simulate import world as world_model
 from jiafa.simulate.models import DemoWorld
 from jiafa.simulate.people import DEMO_PASSWORD, staff
+from jiafa.simulate.year import Year, summary
 
+DEFAULT_SCALE = 0.01
+MAX_SCALE = 2.0
+FIRST_YEAR = 2021  # the first year the rulebook covers whole
+SUMMARY_LABELS = {
+    "findings": "疑似超限线索",
+    "findings_confirmed": "初审确认",
+    "findings_dismissed": "初审排除",
+    "cases_registered": "登记案件",
+    "penalty_decisions": "作出行政处罚决定",
+    "non_site_penalty_decisions": "其中非现场执法",
+    "fines_10k_or_more": "罚款 1 万元以上",
+    "suspension_orders": "责令停业整顿",
+    "court_applications": "申请法院强制执行",
+    "criminal_transfers": "移送公安机关（行刑衔接）",
+    "first_violation_exemptions": "首违免罚",
+    "open_cases": "年末在办案件",
+    "steps": "办案与初审操作",
+}
 ORG_FILE = Path(__file__).resolve().parents[3] / "core" / "data" / "org_units" / "jiaxing.json"
 
 
@@ -26,6 +49,13 @@ class Command(JiafaCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
         parser.add_argument("--seed", type=int, default=2023, help="随机种子：同一种子得到同一个演示世界")
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=DEFAULT_SCALE,
+            help=f"规模：1 为嘉兴一年的真实量级，默认 {DEFAULT_SCALE}；0 只建机构与人员",
+        )
+        parser.add_argument("--year", type=int, default=2023, help="模拟的年份，默认 2023（报告所述年度）")
         parser.add_argument("--reset", action="store_true", help="清空演示数据库后重建")
         parser.add_argument("--if-empty", action="store_true", help="数据库已有数据时只列出账号")
 
@@ -38,7 +68,15 @@ class Command(JiafaCommand):
             if not options["if_empty"]:
                 raise JiafaError(ErrorCode.CONFLICT, "数据库中已有非演示数据，拒绝在其上构建演示环境")
         elif world is None:
+            if not 0 <= options["scale"] <= MAX_SCALE:
+                raise JiafaError(ErrorCode.INVALID_INPUT, f"规模应在 0 到 {MAX_SCALE} 之间")
+            if not FIRST_YEAR <= options["year"] < timezone.localdate().year:
+                raise JiafaError(
+                    ErrorCode.INVALID_INPUT, f"年份应在 {FIRST_YEAR} 年到去年之间（模拟的是已过完的一年）"
+                )
             world = self._build(options["seed"])
+            if options["scale"] > 0:
+                self._simulate(world, options["scale"], options["year"], quiet=options["json"])
         accounts = (
             [
                 {
@@ -57,10 +95,19 @@ class Command(JiafaCommand):
         if options["json"]:
             self.emit(
                 options,
-                {"seed": world.seed if world else None, "password": DEMO_PASSWORD, "accounts": accounts},
+                {
+                    "seed": world.seed if world else None,
+                    "scale": world.scale if world else None,
+                    "year": world.year if world else None,
+                    "summary": world.summary if world else {},
+                    "password": DEMO_PASSWORD,
+                    "accounts": accounts,
+                },
                 "",
             )
         else:
+            if world and world.summary:
+                self._print_summary(world)
             self._print_accounts(accounts)
 
     def _reset(self, world: DemoWorld | None) -> None:
@@ -68,6 +115,8 @@ class Command(JiafaCommand):
             raise JiafaError(ErrorCode.CONFLICT, "数据库不是演示环境，拒绝清空")
         call_command("flush", interactive=False, verbosity=0)
         shutil.rmtree(settings.EVIDENCE_DIR, ignore_errors=True)
+        shutil.rmtree(lake_root(), ignore_errors=True)
+        shutil.rmtree(Path(settings.DATA_DIR) / "demo", ignore_errors=True)
 
     @transaction.atomic
     def _build(self, seed: int) -> DemoWorld:
@@ -88,6 +137,38 @@ class Command(JiafaCommand):
             user.set_password(DEMO_PASSWORD)
             user.save()
         return DemoWorld.objects.create(seed=seed)
+
+    def _simulate(self, world: DemoWorld, scale: float, year: int, *, quiet: bool) -> None:
+        """The world and a year of it, through the real pipelines and case actions (simulate/year.py)."""
+        console = Console(stderr=True, quiet=quiet)
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=console) as progress:
+            task = progress.add_task("构建演示世界", total=None)
+            built = world_model.build(world.seed, scale)
+            simulation = Year(built, year)
+            simulation.register_world()
+            progress.update(task, total=1, completed=1)
+            days = progress.add_task(f"模拟 {year} 年（称重数据导入、线索初审、案件办理）", total=365)
+            simulation.progress = lambda _what, done, total: progress.update(
+                days, completed=done, total=total
+            )
+            tally = simulation.run()
+        world.scale, world.year = scale, year
+        world.summary = {
+            **summary(year),
+            "wim_files": tally.files,
+            "steps": tally.steps,
+            "refused": dict(tally.refused.most_common(20)),
+        }
+        world.save()
+
+    def _print_summary(self, world: DemoWorld) -> None:
+        table = Table(title=f"演示世界：{world.year} 年，规模 {world.scale:g}，种子 {world.seed}")
+        table.add_column("项目")
+        table.add_column("数量", justify="right")
+        for key, label in SUMMARY_LABELS.items():
+            table.add_row(label, str(world.summary.get(key, "")))
+        Console().print(table)
 
     def _print_accounts(self, accounts: list[dict[str, str]]) -> None:
         console = Console()

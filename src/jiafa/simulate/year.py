@@ -1,0 +1,593 @@
+"""A year in the demo world, lived day by day through the platform's own code:
+
+- each night the stations' records of the day are written as a file in the record format and taken in with
+  `jiafa overload ingest`, then `jiafa overload detect` turns them into findings;
+- on working days officers review the findings (overload.review.confirm / dismiss), squadron leaders file
+  and notify the non-site cases (review.file_non_site), and officers meet on-site violations and complaints
+  and register them (cases.actions.register);
+- every case then moves one step at a time through cases.actions.perform — defence, review, decision,
+  service, payment (on time, late with the fee, or never: demand and court), transfer, closing — as the
+  parties and officers of params.py behave.
+
+The platform's clock shows the simulated day (clock.py), so every rule — deadlines, working days, windows
+that must close before a step — applies as it would have that day. A step the law refuses is counted in the
+summary, never forced.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db.models import Q
+
+from jiafa.cases import actions
+from jiafa.cases.models import Case, Outcome, Source
+from jiafa.cases.states import CaseStatus
+from jiafa.core.errors import ErrorCode, JiafaError
+from jiafa.core.models import OrgUnit, User
+from jiafa.law import catalogue, schedules
+from jiafa.overload import followups, review
+from jiafa.overload.models import Calibration, Finding, FollowUp, Vehicle, WimStation
+from jiafa.simulate import officers, params, wim
+from jiafa.simulate.clock import Clock, simulated
+from jiafa.simulate.people import SQUADRON_LOGINS
+from jiafa.simulate.world import Owner, World
+
+S = CaseStatus
+ROAD_UNITS = ("330402", "330411", "330421", "330482", "330424", "330481", "330483")
+WATER_UNIT, ROAD_TRANSPORT_UNIT = "330400-SY", "330400-DY"
+WATER_CODES = ("SL-", "GK-", "ZT-")
+COMPANY_CODES = ("WH-", "WY-04", "GK-", "ZT-")
+DISMISS_REASONS = (
+    "车牌识别有误，经视频核对非同一车辆",
+    "该车持有效超限运输许可",
+    "称重数据异常，经核查为设备故障",
+)
+RETRY_DAYS = 3
+MAX_TRIES = 40
+
+
+@dataclass
+class Plan:
+    """How the parties of one case behave, drawn when it begins."""
+
+    defence: bool = False
+    pays: str = "on_time"  # on_time / late / never
+    exemption: bool = False
+    transfer: bool = False
+    handover: str = ""  # the authority the item belongs to (移送其他行政机关)
+    proposal: officers.Proposal | None = None
+    recorded: bool = False
+    defended: bool = False
+    tries: int = 0
+
+
+@dataclass
+class Tally:
+    refused: Counter[str] = field(default_factory=Counter)
+    steps: int = 0
+    files: int = 0
+
+
+class Year:
+    def __init__(self, world: World, year: int, *, progress: Callable[[str, int, int], None] | None = None):
+        self.world, self.year = world, year
+        self.rng = random.Random(world.seed * 7919 + year)
+        self.clock = Clock(datetime(year, 1, 1, tzinfo=_tz()))
+        self.queue: list[tuple[date, int, int]] = []
+        self.plans: dict[int, Plan] = {}
+        self.seq = 0
+        self.tally = Tally()
+        self.progress = progress or (lambda what, done, total: None)
+        self.folder = Path(settings.DATA_DIR) / "demo" / "wim"
+        self.calendar = schedules.calendar()
+        self.items = {i.code: i for i in catalogue.packaged_items()}
+
+    # ── Setting up ────────────────────────────────────────────────────────────────────────────────────
+
+    def register_world(self) -> None:
+        """The stations with their certificates, and the road-transport register of the world's trucks."""
+        units = {u.code: u for u in OrgUnit.objects.filter(code__in=ROAD_UNITS)}
+        start = date(self.year, 1, 1)
+        code, at, days = params.LAPSED_CALIBRATION
+        for k, s in enumerate(self.world.sites):
+            station = WimStation.objects.create(
+                code=s.code,
+                name=s.name,
+                org_unit=units[s.unit],
+                kind=s.kind,
+                road=s.road,
+                direction=s.direction,
+                stake=s.stake,
+                lat=s.lat,
+                lon=s.lon,
+                lanes=3 if s.kind in ("border", "hub") else 2,
+                speed_min_kmh=5,
+                speed_max_kmh=120,
+                published_on=start - timedelta(days=200 + 10 * k),
+            )
+            issued = start - timedelta(days=90 + 11 * k)
+            if s.code == code:  # its certificate lapses and the renewal comes late
+                lapse = start + timedelta(days=round(365 * at))
+                spans = [
+                    (issued, lapse - timedelta(days=1)),
+                    (lapse + timedelta(days=days), lapse + timedelta(days=400)),
+                ]
+            else:
+                spans = [
+                    (issued, issued + timedelta(days=364)),
+                    (issued + timedelta(days=365), issued + timedelta(days=729)),
+                ]
+            for n, (valid_from, valid_to) in enumerate(spans, start=1):
+                Calibration.objects.create(
+                    station=station,
+                    certificate_no=f"浙计检{valid_from.year}-{k + 1:03d}-{n}",
+                    issued_by="浙江省计量科学研究院",
+                    valid_from=valid_from,
+                    valid_to=valid_to,
+                )
+        Vehicle.objects.bulk_create(
+            [
+                Vehicle(
+                    plate=t.plate,
+                    plate_color=t.plate_color,
+                    owner_kind=t.owner.kind,
+                    owner_name=t.owner.name,
+                    owner_id_no=t.owner.id_no,
+                    owner_address=t.owner.address,
+                    owner_phone=t.owner.phone,
+                    axles=t.axles,
+                    combination=t.combination,
+                    registered_region=t.owner.region,
+                )
+                for t in self.world.trucks
+            ],
+            batch_size=2000,
+        )
+
+    # ── The year ──────────────────────────────────────────────────────────────────────────────────────
+
+    def run(self) -> Tally:
+        self.staff = _staff()
+        days = [
+            date(self.year, 1, 1) + timedelta(days=k)
+            for k in range((date(self.year + 1, 1, 1) - date(self.year, 1, 1)).days)
+        ]
+        self.trucks = wim.fleet(self.world, days[0])
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with simulated(self.clock):
+            for k, day in enumerate(days):
+                self._night(day - timedelta(days=1), self.trucks)
+                if self.calendar.is_working_day(day):
+                    self.clock.at(day, 9)
+                    self._review(day)
+                    if day.weekday() == 0:
+                        self._follow_ups(day)
+                    self._on_site(day)
+                    self._advance_due(day)
+                self.progress("year", k + 1, len(days))
+            self._night(days[-1], self.trucks)  # the year's last day, taken in on New Year's morning
+        return self.tally
+
+    def _night(self, day: date, trucks: Any) -> None:
+        """The stations' file of `day`, taken in early the next morning, and detection over it."""
+        if day.year != self.year:
+            return
+        working = self.calendar.is_working_day(day)
+        factor = wim.traffic_factor(day, working, holiday=not working and day.weekday() < 5)
+        path = self.folder / f"{day.isoformat()}.parquet"
+        wim.passages(self.world, trucks, day, factor).write_parquet(path)
+        self.clock.at(day + timedelta(days=1), 5, 30)
+        call_command("overload", "ingest", str(path), "--json", stdout=_Null())
+        call_command("overload", "detect", "--json", stdout=_Null())
+        self.tally.files += 1
+
+    # ── Non-site: review and filing ───────────────────────────────────────────────────────────────────
+
+    def _review(self, day: date) -> None:
+        cutoff = self.clock.moment - timedelta(days=self.rng.randint(*params.REVIEW_DELAY_DAYS))
+        for unit in ROAD_UNITS:
+            team = self.staff[unit]
+            pending = Finding.objects.filter(
+                status=Finding.Status.PENDING, org_unit__code=unit, passed_at__lte=cutoff
+            ).order_by("passed_at")
+            for n, finding_id in enumerate(pending.values_list("pk", flat=True)):
+                officer = team.officers[n % len(team.officers)]
+                if self.rng.random() < params.DISMISS_SHARE:
+                    reason = self.rng.choice(DISMISS_REASONS)
+                    self._try(review.dismiss, finding_id, actor=officer, reason=reason)
+                else:
+                    self._try(review.confirm, finding_id, actor=officer)
+            waiting = list(review.registered_non_site(team.leader).values_list("pk", flat=True))
+            for start in range(0, len(waiting), review.MAX_BULK):
+                chunk = waiting[start : start + review.MAX_BULK]
+                for result in review.file_non_site(chunk, actor=team.leader, served_on=day):
+                    self.clock.tick()
+                    if result.ok:
+                        self._plan(result.case_id, day)
+                    else:
+                        self.tally.refused[f"file_non_site: {result.message[:60]}"] += 1
+
+    # ── On-site inspections and complaints ────────────────────────────────────────────────────────────
+
+    def _on_site(self, day: date) -> None:
+        per_day = 1 / 249  # working days in a year
+        for code, (per_year, _) in params.ON_SITE.items():
+            expected = per_year * self.world.scale * per_day
+            count = int(expected) + (self.rng.random() < expected - int(expected))
+            for _ in range(count):
+                self._new_case(code, day)
+
+    def _new_case(
+        self,
+        code: str,
+        day: date,
+        *,
+        unit: str | None = None,
+        owner: Owner | None = None,
+        plate: str = "",
+        facts: str = "",
+    ) -> int | None:
+        """An officer meets a violation (or a follow-up calls for one) and registers the case."""
+        item = self.items[code]
+        waterway = code.startswith(WATER_CODES)
+        unit = unit or (WATER_UNIT if waterway else self.rng.choice((*ROAD_UNITS, ROAD_TRANSPORT_UNIT)))
+        team = self.staff[unit]
+        parties = {str(p) for p in item.parties}
+        truck = self.rng.choice(self.world.trucks)
+        company_item = code.startswith(COMPANY_CODES) or "person" not in parties
+        if owner is None and "organisation" in parties and company_item:
+            owner = self.rng.choice(self.world.companies)
+        if owner is None:
+            owner = truck.owner if truck.owner.kind == "person" else self.rng.choice(self.world.drivers)
+        plan = Plan(
+            defence=self.rng.random() < params.DEFENCE_SHARE,
+            pays=self._payer(),
+            exemption=self.rng.random() < params.FIRST_VIOLATION.get(code, 0.0),
+            transfer=self.rng.random() < params.CRIMINAL_TRANSFER.get(code, 0.0),
+            handover=item.handover_to,
+        )
+        exemption_facts = officers.exemption(item, self.rng) if plan.exemption else None
+        plan.exemption = exemption_facts is not None
+        if not (plan.exemption or plan.transfer or plan.handover):
+            plan.proposal = officers.penalty(item, owner.kind, self.rng)
+            if plan.proposal is None:
+                self.tally.refused[f"{code}: 无可适用的处罚阶次"] += 1
+                return None
+        occurred = self.clock.moment - timedelta(minutes=self.rng.randint(20, 600))
+        source = Source.COMPLAINT if self.rng.random() < params.COMPLAINT_SHARE else Source.INSPECTION
+        case = self._try(
+            actions.register,
+            actor=team.officers[0],
+            source=source,
+            violation_code=code,
+            occurred_at=occurred,
+            place=self._place(waterway),
+            facts=facts or f"{item.name}。",
+            party_kind=owner.kind,
+            party_name=owner.name,
+            party_id_no=owner.id_no,
+            party_address=owner.address,
+            party_phone=owner.phone,
+            vehicle_plate="" if waterway else plate or truck.plate,
+            vessel_name=f"浙嘉兴货{self.rng.randint(1000, 9999)}" if waterway else "",
+            officers=team.officers[:2],
+            facts_for_tier=exemption_facts or (plan.proposal.facts if plan.proposal else {}),
+        )
+        if case is None:
+            return None
+        self.plans[case.pk] = plan
+        self._schedule(case.pk, day)
+        return int(case.pk)
+
+    # ── Follow-ups of repeated overloading (一超四罚) and reports to registration regions ────────────────
+
+    def _follow_ups(self, day: date) -> None:
+        """The week's follow-ups: a case against the company or the truck's owner where the law calls for
+        one, the report to the registration region otherwise; then the penalty deters the party's trucks."""
+        call_command("followups", "refresh", "--date", day.isoformat(), "--json", stdout=_Null())
+        bureau = self.staff["bureau"].leader
+        companies = {f"company:{c.id_no}": c for c in self.world.companies}
+        trucks = {(t.plate, t.plate_color): t for t in self.world.trucks}
+        for followup in FollowUp.objects.filter(status=FollowUp.Status.OPEN).select_related("vehicle"):
+            case_id, owner, plate, code = None, None, "", ""
+            if followup.kind == FollowUp.Kind.COMPANY_SUSPENSION and followup.subject_key in companies:
+                owner, code = companies[followup.subject_key], "CX-06"
+                facts = f"该企业一年内违法超限运输的货运车辆达 {followup.count} 辆，超过规定比例。"
+            elif followup.kind == FollowUp.Kind.VEHICLE_REVOCATION and followup.vehicle is not None:
+                truck = trucks.get((followup.vehicle.plate, followup.vehicle.plate_color))
+                if truck is not None:
+                    owner, plate, code = truck.owner, truck.plate, "CX-04"
+                    facts = f"{truck.plate} 一年内违法超限运输 {followup.count} 次。"
+            if owner is not None:
+                case_id = self._new_case(
+                    code, day, unit=ROAD_TRANSPORT_UNIT, owner=owner, plate=plate, facts=facts
+                )
+                stopped = [t.plate for t in self.world.trucks if t.owner.id_no == owner.id_no]
+                self.trucks = wim.reformed(self.trucks, [plate] if plate else stopped)
+            note = f"已登记案件 #{case_id}" if case_id else "已抄告车辆登记地交通运输主管部门"
+            self._try(followups.complete, followup.pk, actor=bureau, note=note)
+
+    def _place(self, waterway: bool) -> str:
+        if waterway:
+            return self.rng.choice(
+                ("京杭运河嘉兴段", "杭申线嘉兴段", "长湖申线嘉兴段", "乍嘉苏线", "湖嘉申线")
+            )
+        road = self.rng.choice(list(self.world.roads.values()))
+        return f"{road.code} {road.name} K{self.rng.randint(1, 90)}"
+
+    def _payer(self) -> str:
+        u = self.rng.random()
+        return (
+            "on_time"
+            if u < params.PAY_ON_TIME
+            else "late"
+            if u < params.PAY_ON_TIME + params.PAY_LATE
+            else "never"
+        )
+
+    def _plan(self, case_id: int, day: date) -> None:
+        self.plans[case_id] = Plan(defence=self.rng.random() < params.DEFENCE_SHARE, pays=self._payer())
+        self._schedule(case_id, day)
+
+    # ── Every case, one step at a time ────────────────────────────────────────────────────────────────
+
+    def _schedule(self, case_id: int, after: date, days: tuple[int, int] = params.STEP_DELAY_DAYS) -> None:
+        self.seq += 1
+        heapq.heappush(self.queue, (after + timedelta(days=self.rng.randint(*days)), self.seq, case_id))
+
+    def _advance_due(self, day: date) -> None:
+        while self.queue and self.queue[0][0] <= day:
+            _, _, case_id = heapq.heappop(self.queue)
+            self.clock.tick()
+            self._advance(case_id, day)
+
+    def _advance(self, case_id: int, day: date) -> None:
+        case = Case.objects.select_related("org_unit").get(pk=case_id)
+        plan = self.plans[case_id]
+        team = self.staff[case.org_unit.code]
+        step = self._next_step(case, plan, team, day)
+        if step is None:
+            return
+        action, actor, payload, later = step
+        try:
+            actions.perform(action, case_id, payload, actor=actor)
+            self.tally.steps += 1
+            plan.tries = 0
+        except JiafaError as e:
+            plan.tries += 1
+            if e.code is ErrorCode.STEP_NOT_READY and plan.tries < MAX_TRIES:
+                self._schedule(case_id, day, (RETRY_DAYS, RETRY_DAYS + 4))
+            else:
+                self.tally.refused[f"{action}: {e.message[:60]}"] += 1
+            return
+        if later is not None:
+            self._schedule(case_id, day, later)
+
+    def _next_step(
+        self, case: Case, plan: Plan, team: _Team, day: date
+    ) -> tuple[str, User, dict[str, Any], tuple[int, int] | None] | None:
+        """The step the case's officers take next, with its form, and when to look again (None: never)."""
+        later = params.STEP_DELAY_DAYS
+        officer, leader = team.officers[0], team.leader
+        status = case.status
+        if status == S.REGISTERED:
+            return "file", leader, {"filed_on": day}, later
+        if status == S.INVESTIGATING:
+            if plan.transfer:
+                outcome = {
+                    "outcome": Outcome.CRIMINAL_TRANSFER,
+                    "to": "嘉兴市公安局",
+                    "reason": "涉嫌犯罪，依法移送公安机关",
+                }
+                return "transfer", leader, {**outcome, "transferred_on": day}, later
+            if plan.handover:
+                outcome = {
+                    "outcome": Outcome.HANDOVER,
+                    "to": plan.handover,
+                    "reason": "不属于本机关管辖，依法移送",
+                }
+                return "transfer", leader, {**outcome, "transferred_on": day}, later
+            if not plan.recorded:
+                plan.recorded = True
+                return (
+                    "add_record",
+                    officer,
+                    {"kind": "on_site_record", "made_on": day, "content": f"现场检查：{case.facts}"},
+                    (0, 1),
+                )
+            if plan.exemption:
+                return (
+                    "conclude",
+                    officer,
+                    {
+                        "outcome": Outcome.FIRST_VIOLATION_EXEMPTION,
+                        "kinds": [],
+                        "report": "初次违法且危害后果轻微并及时改正",
+                    },
+                    later,
+                )
+            assert plan.proposal is not None
+            proposal = plan.proposal
+            report = f"违法事实清楚，证据确凿，拟按“{proposal.tier}”阶次处罚"
+            return (
+                "conclude",
+                officer,
+                {
+                    "outcome": Outcome.PENALTY,
+                    "kinds": proposal.kinds,
+                    "fine_yuan": proposal.fine_yuan,
+                    "report": report,
+                },
+                later,
+            )
+        if status == S.PROPOSED:
+            if case.proposed_outcome == Outcome.FIRST_VIOLATION_EXEMPTION:
+                decision = {
+                    "outcome": Outcome.FIRST_VIOLATION_EXEMPTION,
+                    "kinds": [],
+                    "commitment_letter": True,
+                }
+                return "decide", leader, {**decision, "decided_on": day}, later
+            return "notify", officer, {"served_on": day}, later
+        if status == S.NOTIFIED:
+            if plan.defence and not plan.defended:
+                plan.defended = True
+                return (
+                    "record_defence",
+                    officer,
+                    {"made_on": day, "statement": "当事人对违法事实无异议，请求从轻处罚。"},
+                    later,
+                )
+            if case.defence_until and day <= case.defence_until:
+                self._schedule(case.pk, case.defence_until, (1, 3))
+                return None
+            return "proceed", officer, {}, later
+        if status == S.REVIEWING:
+            return (
+                "legal_review",
+                self.staff["reviewer"].leader,
+                {"opinion": "事实清楚，证据确凿，适用依据正确，程序合法，处罚适当。"},
+                later,
+            )
+        if status == S.DISCUSSING:
+            discussion = {
+                "held_on": day,
+                "participants": "局长、分管副局长、法规科长、执法队长",
+                "conclusion": "同意承办机构的处理意见",
+            }
+            return "collective_discussion", self.staff["bureau"].leader, discussion, later
+        if status == S.PENDING_DECISION:
+            decision = {
+                "outcome": case.proposed_outcome,
+                "kinds": case.proposed_kinds,
+                "fine_yuan": case.proposed_fine_yuan or 0,
+            }
+            return "decide", leader, {**decision, "decided_on": day}, later
+        if status == S.DECIDED:
+            return (
+                "serve",
+                officer,
+                {"served_on": day, "method": self.rng.choice(("直接送达", "邮寄送达", "电子送达"))},
+                (0, 1),
+            )
+        if status == S.EXECUTING:
+            return self._execution(case, plan, team, day)
+        if status == S.DEMANDED:
+            if plan.pays != "never":
+                return self._payment(case, officer, day)
+            earliest = actions.remedies_expire(case) + timedelta(days=1)
+            if day < earliest:  # review and lawsuit periods first (行政强制法 Art. 53)
+                self._schedule(case.pk, earliest, (0, 3))
+                return None
+            return "apply_court", leader, {"applied_on": day}, None
+        if status == S.TRANSFERRED:
+            return "close", leader, {"closed_on": day, "summary": f"已移送{case.transfer_to}"}, None
+        return None
+
+    def _execution(
+        self, case: Case, plan: Plan, team: _Team, day: date
+    ) -> tuple[str, User, dict[str, Any], tuple[int, int] | None] | None:
+        officer, leader = team.officers[0], team.leader
+        if not case.fine_outstanding_yuan:
+            return "close", leader, {"closed_on": day, "summary": "处罚决定已执行完毕"}, None
+        due = case.payment_due
+        if plan.pays == "on_time":
+            return self._payment(case, officer, day)
+        if plan.pays == "late":
+            if due and day <= due + timedelta(days=self.rng.randint(*params.LATE_PAY_DAYS)):
+                self._schedule(case.pk, day, (7, 14))
+                return None
+            return self._payment(case, officer, day)
+        if due and day > due + timedelta(days=5):
+            return "demand", officer, {"served_on": day}, (20, 30)
+        self._schedule(case.pk, due or day, (6, 10))
+        return None
+
+    def _payment(
+        self, case: Case, officer: User, day: date
+    ) -> tuple[str, User, dict[str, Any], tuple[int, int] | None]:
+        fine, fee = actions.owed(case, day)
+        receipt = f"浙非税{day:%Y%m%d}{case.pk:06d}"
+        return (
+            "pay",
+            officer,
+            {"paid_on": day, "fine_yuan": fine, "late_fee_yuan": fee, "receipt_no": receipt},
+            (1, 5),
+        )
+
+    def _try(self, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """An action taken as a person would: a refusal is counted (the summary shows them), not forced."""
+        self.clock.tick()
+        try:
+            result = call(*args, **kwargs)
+            self.tally.steps += 1
+            return result
+        except JiafaError as e:
+            self.tally.refused[e.message[:70]] += 1
+            return None
+
+
+@dataclass
+class _Team:
+    leader: User
+    officers: list[User]
+
+
+def _staff() -> dict[str, _Team]:
+    users = {u.username: u for u in User.objects.select_related("org_unit")}
+    teams = {
+        code: _Team(users[f"{login}_leader"], [users[f"{login}_officer1"], users[f"{login}_officer2"]])
+        for code, login in SQUADRON_LOGINS.items()
+    }
+    teams["reviewer"] = _Team(users["fazhi"], [])
+    teams["bureau"] = _Team(users["leader"], [])
+    return teams
+
+
+def _tz() -> Any:
+    from django.utils import timezone
+
+    return timezone.get_default_timezone()
+
+
+class _Null:
+    def write(self, *_: Any) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass
+
+
+def summary(year: int) -> dict[str, Any]:
+    """What the year produced, counted from the records (the reports app gives the full statistics)."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    cases = Case.objects.filter(registered_at__date__range=(start, end))
+    decided = cases.filter(decided_on__range=(start, end))
+    penalties = decided.filter(outcome=Outcome.PENALTY)
+    findings = Finding.objects.filter(passed_at__date__range=(start, end))
+    return {
+        "findings": findings.count(),
+        "findings_confirmed": findings.filter(status=Finding.Status.CONFIRMED).count(),
+        "findings_dismissed": findings.filter(status=Finding.Status.DISMISSED).count(),
+        "cases_registered": cases.count(),
+        "penalty_decisions": penalties.count(),
+        "non_site_penalty_decisions": penalties.filter(source=Source.NON_SITE).count(),
+        "fines_10k_or_more": penalties.filter(fine_yuan__gte=10_000).count(),
+        "suspension_orders": sum(
+            "suspension_order" in kinds for kinds in penalties.values_list("penalty_kinds", flat=True)
+        ),
+        "court_applications": cases.filter(court_applied_on__range=(start, end)).count(),
+        "criminal_transfers": decided.filter(outcome=Outcome.CRIMINAL_TRANSFER).count(),
+        "first_violation_exemptions": decided.filter(outcome=Outcome.FIRST_VIOLATION_EXEMPTION).count(),
+        "open_cases": cases.exclude(Q(status__in=[S.CLOSED, S.ARCHIVED, S.DECLINED])).count(),
+    }

@@ -1,0 +1,113 @@
+"""The demo world and a simulated year at a tiny scale, end to end: the world's stations and trucks, a
+year of weighing records taken in by the real ingest, findings from the real detection, officers' reviews,
+non-site and on-site cases through the real case actions — and the figures the demo reports match an
+independent count of what is in the database."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date
+
+import polars as pl
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from jiafa.cases.models import Case, Outcome, Source
+from jiafa.cases.states import CaseStatus
+from jiafa.core import audit
+from jiafa.law.book import rulebook
+from jiafa.overload import records
+from jiafa.overload.models import Finding, IngestBatch, WimStation
+from jiafa.simulate import wim, world
+
+TINY = 0.002
+
+
+def test_same_seed_same_world_different_seed_different_world():
+    a, b, other = world.build(3, TINY), world.build(3, TINY), world.build(4, TINY)
+    assert a.trucks == b.trucks and a.companies == b.companies
+    assert [t.plate for t in a.trucks] != [t.plate for t in other.trucks]
+    assert [s.code for s in a.sites] == [s.code for s in other.sites]  # the places are Jiaxing's
+
+
+def test_the_world_is_jiaxing():
+    w = world.build(1, TINY)
+    assert set(w.units) == {"330402", "330411", "330421", "330482", "330424", "330481", "330483"}
+    for site in w.sites:
+        assert 30.2 < site.lat < 31.1 and 120.3 < site.lon < 121.3, site
+        assert site.unit in w.units
+    assert {"G60", "G92", "G1521", "S01", "G320", "G524"} <= set(w.roads)
+    # the network is one graph: every road meets another
+    for code, road in w.roads.items():
+        others = {p for c, r in w.roads.items() if c != code for p in r.points}
+        near = any(abs(a[0] - b[0]) + abs(a[1] - b[1]) < 0.15 for a in road.points for b in others)
+        assert near, code
+    kinds = Counter(s.kind for s in w.sites)
+    assert set(kinds) == {"border", "trunk", "hub", "bridge"}
+
+
+def test_a_days_records_follow_the_record_format_and_the_trucks_habits():
+    w = world.build(5, 0.05)
+    day = date(2023, 6, 6)
+    fleet = wim.fleet(w, day)
+    frame = wim.passages(w, fleet, day, 1.0)
+    assert frame.columns == list(records.COLUMNS)
+    assert frame.equals(wim.passages(w, fleet, day, 1.0))  # the same seed gives the same records
+    assert frame["record_id"].is_unique().all()
+    tables = records.rule_tables(rulebook(), [day])
+    judged = records.determine(frame.lazy().with_columns(records.local_day()), tables).collect()
+    over = judged.filter(pl.col("outcome") != "none")
+    assert 0 < over.height < frame.height * 0.05  # a small share overloaded
+    habitual = {t.plate for t in w.trucks if t.habit > 0.1}
+    assert over["plate"].is_in(list(habitual)).mean() > 0.5  # mostly the habitual overloaders
+    # once deterred, a truck runs lawfully
+    reformed = wim.reformed(fleet, list(habitual))
+    again = wim.passages(w, reformed, day, 1.0)
+    judged_again = records.determine(again.lazy().with_columns(records.local_day()), tables).collect()
+    assert judged_again.filter(pl.col("outcome") != "none").height < over.height / 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_tiny_year_runs_through_the_real_pipelines(capsys):
+    call_command("demo", "--json", "--scale", str(TINY), "--year", "2023", "--seed", "11")
+    out = json.loads(capsys.readouterr().out)
+    figures = out["summary"]
+
+    # raw data: a file a night, taken in by the ingest command, into the lake
+    assert figures["wim_files"] == 365
+    assert IngestBatch.objects.count() == 365
+    lake = settings.DATA_DIR / "lake" / "wim"
+    assert len(list(lake.glob("date=2023-*"))) >= 365
+    assert WimStation.objects.count() == len(world.build(11, TINY).sites)
+
+    # findings from detection; the confirmed ones became non-site cases against the vehicle's owner
+    findings = Finding.objects.all()
+    assert figures["findings"] == findings.count() > 0
+    for f in findings.filter(status=Finding.Status.CONFIRMED).select_related("case"):
+        assert f.case is not None and f.case.source == Source.NON_SITE and f.case.vehicle_plate == f.plate
+    assert figures["findings_dismissed"] == findings.filter(status=Finding.Status.DISMISSED).count()
+
+    # every case went through the real actions: its timeline and the audit trail hold each step
+    cases = Case.objects.all()
+    assert cases.filter(source=Source.NON_SITE).exists()
+    assert cases.exclude(source=Source.NON_SITE).exists()
+    closed = cases.filter(status=CaseStatus.CLOSED)
+    assert closed.exists()
+    for case in closed[:20]:
+        actions = list(case.events.order_by("id").values_list("kind", flat=True))
+        assert actions[0] == "register" and actions[-1] == "close"
+    assert audit.verify().ok
+
+    # the figures the demo prints are what an independent count of the records gives
+    decided = [c for c in cases if c.decided_on and c.decided_on.year == 2023]
+    penalties = [c for c in decided if c.outcome == Outcome.PENALTY]
+    assert figures["penalty_decisions"] == len(penalties) > 0
+    assert figures["non_site_penalty_decisions"] == sum(c.source == Source.NON_SITE for c in penalties)
+    assert figures["fines_10k_or_more"] == sum((c.fine_yuan or 0) >= 10_000 for c in penalties)
+    assert figures["first_violation_exemptions"] == sum(
+        c.outcome == Outcome.FIRST_VIOLATION_EXEMPTION for c in decided
+    )
+    # a lawful simulation: no step the platform refused
+    assert figures["refused"] == {}
