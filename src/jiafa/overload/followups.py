@@ -209,14 +209,24 @@ def _over_limit(win: Window) -> Exists:
 def _fleets(win: Window, owner_id_no: str | None = None) -> list[dict[str, Any]]:
     """Per company (by credit code) with a vehicle over the limit in the window: its fleet, and how many of
     those vehicles were over the limit."""
-    rows = (
+    # From the window's findings to the vehicles, not from every vehicle to the findings: a register holds
+    # hundreds of thousands of vehicles, a year's confirmed findings a few thousand plates.
+    over = dict(
         _company_vehicles(owner_id_no)
+        .filter(plate__in=confirmed(win).values("plate"))
+        .filter(_over_limit(win))
         .values("owner_id_no")
-        .annotate(fleet=Count("id"), over=Count("id", filter=Q(_over_limit(win))), name=Max("owner_name"))
-        .filter(over__gt=0)
+        .annotate(over=Count("id"))
+        .values_list("owner_id_no", "over")
+    )
+    fleets = (
+        _company_vehicles()
+        .filter(owner_id_no__in=list(over))
+        .values("owner_id_no")
+        .annotate(fleet=Count("id"), name=Max("owner_name"))
         .order_by("owner_id_no")
     )
-    return [dict(r) for r in rows]
+    return [{**f, "over": over[f["owner_id_no"]]} for f in fleets]
 
 
 def _registration_reports(result: RefreshResult, book: RuleBook) -> list[FollowUp]:

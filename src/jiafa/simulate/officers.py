@@ -76,12 +76,21 @@ def penalty(item: Item, party_kind: str, rng: random.Random) -> Proposal | None:
     if bounds is not None:
         low, high = bounds
         kinds.add("fine")
-        fine = low if high <= low else min(high, low + round(rng.random() ** 2 * (high - low) / 100) * 100)
+        fine = _round_fine(low + rng.random() ** 2 * (high - low), low, high)
     elif "fine" in kinds:
         return None
     if not kinds:
         return None
     return Proposal(facts, sorted(kinds), fine, tier.code)
+
+
+def _round_fine(amount: float, low: int, high: int) -> int:
+    """To whole hundreds of yuan, as decisions are written, where the bounds leave room for it."""
+    rounded = round(amount / 100) * 100
+    if low <= rounded <= high:
+        return rounded
+    up = -(-low // 100) * 100
+    return up if up <= high else low
 
 
 def exemption(item: Item, rng: random.Random) -> dict[str, Any] | None:

@@ -199,7 +199,8 @@ def _faults(frame: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def traffic_factor(day: date, working: bool, holiday: bool) -> float:
-    if holiday:
-        return params.HOLIDAY_FACTOR
-    return 1.0 if working else params.WEEKEND_FACTOR
+def traffic_factor(day: date, working: bool) -> float:
+    """A weekday's traffic is 1; weekends and statutory holidays (a weekday off) carry less."""
+    if working:
+        return 1.0
+    return params.WEEKEND_FACTOR if day.weekday() >= 5 else params.HOLIDAY_FACTOR

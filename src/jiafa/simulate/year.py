@@ -28,6 +28,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.db.models import Q
+from django.utils import timezone
 
 from jiafa.cases import actions
 from jiafa.cases.models import Case, Outcome, Source
@@ -82,7 +83,7 @@ class Year:
     def __init__(self, world: World, year: int, *, progress: Callable[[str, int, int], None] | None = None):
         self.world, self.year = world, year
         self.rng = random.Random(world.seed * 7919 + year)
-        self.clock = Clock(datetime(year, 1, 1, tzinfo=_tz()))
+        self.clock = Clock(datetime(year, 1, 1, tzinfo=timezone.get_default_timezone()))
         self.queue: list[tuple[date, int, int]] = []
         self.plans: dict[int, Plan] = {}
         self.seq = 0
@@ -91,6 +92,9 @@ class Year:
         self.folder = Path(settings.DATA_DIR) / "demo" / "wim"
         self.calendar = schedules.calendar()
         self.items = {i.code: i for i in catalogue.packaged_items()}
+        self.fleet_of: dict[str, list[str]] = {}
+        for t in world.trucks:
+            self.fleet_of.setdefault(t.owner.id_no, []).append(t.plate)
 
     # ── Setting up ────────────────────────────────────────────────────────────────────────────────────
 
@@ -115,18 +119,11 @@ class Year:
                 speed_max_kmh=120,
                 published_on=start - timedelta(days=200 + 10 * k),
             )
-            issued = start - timedelta(days=90 + 11 * k)
-            if s.code == code:  # its certificate lapses and the renewal comes late
+            spans = _certificates(start - timedelta(days=90 + 11 * k), until=timezone.localdate())
+            if s.code == code:  # its certificate lapses mid-year and the renewal comes late
                 lapse = start + timedelta(days=round(365 * at))
-                spans = [
-                    (issued, lapse - timedelta(days=1)),
-                    (lapse + timedelta(days=days), lapse + timedelta(days=400)),
-                ]
-            else:
-                spans = [
-                    (issued, issued + timedelta(days=364)),
-                    (issued + timedelta(days=365), issued + timedelta(days=729)),
-                ]
+                spans = [(a, min(b, lapse - timedelta(days=1))) for a, b in spans if a < lapse]
+                spans += _certificates(lapse + timedelta(days=days), until=timezone.localdate())
             for n, (valid_from, valid_to) in enumerate(spans, start=1):
                 Calibration.objects.create(
                     station=station,
@@ -182,8 +179,7 @@ class Year:
         """The stations' file of `day`, taken in early the next morning, and detection over it."""
         if day.year != self.year:
             return
-        working = self.calendar.is_working_day(day)
-        factor = wim.traffic_factor(day, working, holiday=not working and day.weekday() < 5)
+        factor = wim.traffic_factor(day, self.calendar.is_working_day(day))
         path = self.folder / f"{day.isoformat()}.parquet"
         wim.passages(self.world, trucks, day, factor).write_parquet(path)
         self.clock.at(day + timedelta(days=1), 5, 30)
@@ -312,8 +308,7 @@ class Year:
                 case_id = self._new_case(
                     code, day, unit=ROAD_TRANSPORT_UNIT, owner=owner, plate=plate, facts=facts
                 )
-                stopped = [t.plate for t in self.world.trucks if t.owner.id_no == owner.id_no]
-                self.trucks = wim.reformed(self.trucks, [plate] if plate else stopped)
+                self.trucks = wim.reformed(self.trucks, [plate] if plate else self.fleet_of[owner.id_no])
             note = f"已登记案件 #{case_id}" if case_id else "已抄告车辆登记地交通运输主管部门"
             self._try(followups.complete, followup.pk, actor=bureau, note=note)
 
@@ -537,6 +532,16 @@ class Year:
             return None
 
 
+def _certificates(first: date, *, until: date) -> list[tuple[date, date]]:
+    """Yearly calibration certificates from `first`, renewed on time up to a year past `until`: the stations
+    stay certified to this day, as a bureau keeps them."""
+    spans, start = [], first
+    while start <= until + timedelta(days=365):
+        spans.append((start, start + timedelta(days=364)))
+        start += timedelta(days=365)
+    return spans
+
+
 @dataclass
 class _Team:
     leader: User
@@ -552,12 +557,6 @@ def _staff() -> dict[str, _Team]:
     teams["reviewer"] = _Team(users["fazhi"], [])
     teams["bureau"] = _Team(users["leader"], [])
     return teams
-
-
-def _tz() -> Any:
-    from django.utils import timezone
-
-    return timezone.get_default_timezone()
 
 
 class _Null:
