@@ -39,11 +39,10 @@ def test_the_world_is_jiaxing():
         assert 30.2 < site.lat < 31.1 and 120.3 < site.lon < 121.3, site
         assert site.unit in w.units
     assert {"G60", "G92", "G1521", "S01", "G320", "G524"} <= set(w.roads)
-    # the network is one graph: every road meets another
-    for code, road in w.roads.items():
-        others = {p for c, r in w.roads.items() if c != code for p in r.points}
-        near = any(abs(a[0] - b[0]) + abs(a[1] - b[1]) < 0.15 for a in road.points for b in others)
-        assert near, code
+    # the network is one graph: from any point of any road every other can be reached
+    assert world.connected(w.graph)
+    assert all(p in w.graph for road in w.roads.values() for p in road.points)
+    assert not world.connected({(0.0, 0.0): {(0.0, 1.0)}, (0.0, 1.0): {(0.0, 0.0)}, (5.0, 5.0): set()})
     kinds = Counter(s.kind for s in w.sites)
     assert set(kinds) == {"border", "trunk", "hub", "bridge"}
 

@@ -107,15 +107,41 @@ def roads() -> dict[str, Road]:
     }
 
 
+JUNCTION_KM = 6.0  # shaping points of two roads this close are joined: an interchange or a crossing
+
+
 def road_graph(network: dict[str, Road]) -> dict[tuple[float, float], set[tuple[float, float]]]:
-    """The network as a graph: every shaping point a node, consecutive points joined; roads meet where they
-    share a point."""
+    """The network as a graph: every shaping point a node, consecutive points of a road joined, and two
+    roads joined where their points come within JUNCTION_KM (an interchange)."""
     graph: dict[tuple[float, float], set[tuple[float, float]]] = {}
-    for road in network.values():
+
+    def join(a: tuple[float, float], b: tuple[float, float]) -> None:
+        graph.setdefault(a, set()).add(b)
+        graph.setdefault(b, set()).add(a)
+
+    roads_ = list(network.values())
+    for road in roads_:
         for a, b in zip(road.points, road.points[1:], strict=False):
-            graph.setdefault(a, set()).add(b)
-            graph.setdefault(b, set()).add(a)
+            join(a, b)
+    for i, one in enumerate(roads_):
+        for other in roads_[i + 1 :]:
+            a, b = min(((a, b) for a in one.points for b in other.points), key=lambda ab: _km(*ab))
+            if _km(a, b) <= JUNCTION_KM:
+                join(a, b)
     return graph
+
+
+def connected(graph: dict[tuple[float, float], set[tuple[float, float]]]) -> bool:
+    """Whether every node can be reached from every other."""
+    if not graph:
+        return True
+    start = next(iter(graph))
+    seen, todo = {start}, [start]
+    while todo:
+        for n in graph[todo.pop()] - seen:
+            seen.add(n)
+            todo.append(n)
+    return len(seen) == len(graph)
 
 
 def sites(network: dict[str, Road]) -> tuple[Site, ...]:
