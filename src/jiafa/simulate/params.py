@@ -76,6 +76,7 @@ ON_SITE = {
     "WY-01": (120, 0.0),
     "WY-02": (340, 0.0),
     "WY-03": (300, 0.0),
+    "WY-04": (30, 0.0),  # a platform dispatching to cars without the transport certificate
     "DY-01": (380, 0.3),
     "KY-02": (200, 0.0),
     "WH-01": (45, 0.0),

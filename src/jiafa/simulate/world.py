@@ -86,6 +86,7 @@ class World:
     trucks: tuple[Truck, ...]
     companies: tuple[Owner, ...]
     drivers: tuple[Owner, ...]
+    platforms: tuple[Owner, ...]  # ride-hailing platform companies operating in the city
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -164,10 +165,20 @@ def build(seed: int, scale: float) -> World:
     rogue = {c.id_no for c in companies if rng.random() < params.ROGUE_COMPANIES}
     trucks = tuple(_truck(rng, companies, rogue) for _ in range(max(2000, round(params.TRUCKS * scale))))
     drivers = tuple(_individual(rng) for _ in range(max(50, round(params.DRIVERS * scale))))
+    platforms = tuple(_platform(rng, name) for name in PLATFORMS)
     units = {u["code"]: (u["lat"], u["lon"]) for u in _data()["units"]}
     network_graph = road_graph(network)
     return World(
-        seed, scale, units, network, network_graph, sites(network), _unique(trucks), companies, drivers
+        seed,
+        scale,
+        units,
+        network,
+        network_graph,
+        sites(network),
+        _unique(trucks),
+        companies,
+        drivers,
+        platforms,
     )
 
 
@@ -204,6 +215,14 @@ def _company(rng: random.Random, k: int) -> Owner:
     name = f"嘉兴{town}{rng.choice(SURNAMES)}{rng.choice(GIVEN)}{rng.choice(TRADES)}有限公司"
     code = "91330400" + "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(10))
     return Owner("organisation", name, code, f"浙江省嘉兴市{town}物流园区{k + 1}号", _phone(rng), "330400")
+
+
+PLATFORMS = ("嘉兴快行网络科技有限公司", "禾城约车信息技术有限公司", "南湖出行服务有限公司")
+
+
+def _platform(rng: random.Random, name: str) -> Owner:
+    code = "91330400" + "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(10))
+    return Owner("organisation", name, code, "浙江省嘉兴市南湖区", _phone(rng), "330400")
 
 
 def _phone(rng: random.Random) -> str:

@@ -47,7 +47,8 @@ S = CaseStatus
 ROAD_UNITS = ("330402", "330411", "330421", "330482", "330424", "330481", "330483")
 WATER_UNIT, ROAD_TRANSPORT_UNIT = "330400-SY", "330400-DY"
 WATER_CODES = ("SL-", "GK-", "ZT-")
-COMPANY_CODES = ("WH-", "WY-04", "GK-", "ZT-")
+COMPANY_CODES = ("WH-", "GK-", "ZT-")
+PLATFORM_CODES = ("WY-04",)  # against a ride-hailing platform
 DISMISS_REASONS = (
     "车牌识别有误，经视频核对非同一车辆",
     "该车持有效超限运输许可",
@@ -241,6 +242,8 @@ class Year:
         parties = {str(p) for p in item.parties}
         truck = self.rng.choice(self.world.trucks)
         company_item = code.startswith(COMPANY_CODES) or "person" not in parties
+        if owner is None and code in PLATFORM_CODES:
+            owner = self.rng.choice(self.world.platforms)
         if owner is None and "organisation" in parties and company_item:
             owner = self.rng.choice(self.world.companies)
         if owner is None:
