@@ -64,6 +64,7 @@ class Plan:
 
     defence: bool = False
     pays: str = "on_time"  # on_time / late / never
+    late_by: int = 0  # days past the deadline, for those who pay late
     exemption: bool = False
     transfer: bool = False
     handover: str = ""  # the authority the item belongs to (移送其他行政机关)
@@ -248,13 +249,10 @@ class Year:
             owner = self.rng.choice(self.world.companies)
         if owner is None:
             owner = truck.owner if truck.owner.kind == "person" else self.rng.choice(self.world.drivers)
-        plan = Plan(
-            defence=self.rng.random() < params.DEFENCE_SHARE,
-            pays=self._payer(),
-            exemption=self.rng.random() < params.FIRST_VIOLATION.get(code, 0.0),
-            transfer=self.rng.random() < params.CRIMINAL_TRANSFER.get(code, 0.0),
-            handover=item.handover_to,
-        )
+        plan = self._party()
+        plan.exemption = self.rng.random() < params.FIRST_VIOLATION.get(code, 0.0)
+        plan.transfer = self.rng.random() < params.CRIMINAL_TRANSFER.get(code, 0.0)
+        plan.handover = item.handover_to
         exemption_facts = officers.exemption(item, self.rng) if plan.exemption else None
         plan.exemption = exemption_facts is not None
         if not (plan.exemption or plan.transfer or plan.handover):
@@ -334,8 +332,16 @@ class Year:
         )
 
     def _plan(self, case_id: int, day: date) -> None:
-        self.plans[case_id] = Plan(defence=self.rng.random() < params.DEFENCE_SHARE, pays=self._payer())
+        self.plans[case_id] = self._party()
         self._schedule(case_id, day)
+
+    def _party(self) -> Plan:
+        """How a party will behave: defend or not, pay on time, late or never."""
+        return Plan(
+            defence=self.rng.random() < params.DEFENCE_SHARE,
+            pays=self._payer(),
+            late_by=self.rng.randint(*params.LATE_PAY_DAYS),
+        )
 
     # ── Every case, one step at a time ────────────────────────────────────────────────────────────────
 
@@ -502,7 +508,7 @@ class Year:
         if plan.pays == "on_time":
             return self._payment(case, officer, day)
         if plan.pays == "late":
-            if due and day <= due + timedelta(days=self.rng.randint(*params.LATE_PAY_DAYS)):
+            if due and day <= due + timedelta(days=plan.late_by):
                 self._schedule(case.pk, day, (7, 14))
                 return None
             return self._payment(case, officer, day)
