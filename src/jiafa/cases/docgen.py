@@ -152,7 +152,9 @@ def _prune_styles(doc: DocxDocument) -> None:
     todo = list(used)
     while todo:
         style = by_id.get(todo.pop())
-        for tag in STYLE_LINKS if style is not None else ():
+        if style is None:
+            continue
+        for tag in STYLE_LINKS:
             link = style.find(qn(tag))
             target = link.get(qn("w:val")) if link is not None else None
             if target and target not in used:
