@@ -348,11 +348,31 @@ def fixed_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+class _Template(DocxTemplate):
+    """docxtpl's template, with the clean-up of each part's XML (patch_xml: joining the runs Word splits a
+    placeholder into) done once per distinct part: it depends on the template alone."""
+
+    def patch_xml(self, src_xml: str) -> str:
+        return _patched(src_xml, super().patch_xml)
+
+
+_PATCHED: dict[str, str] = {}
+
+
+def _patched(src_xml: str, patch: Any) -> str:
+    found = _PATCHED.get(src_xml)
+    if found is None:
+        if len(_PATCHED) >= _Environment.COMPILED_MAX:
+            _PATCHED.clear()
+        found = _PATCHED[src_xml] = patch(src_xml)
+    return found
+
+
 def render(kind: str, content: Mapping[str, Any], *, strict: bool = False) -> bytes:
     """The DOCX of a document from its frozen content. `strict` refuses an unknown placeholder (for checking
     a template); issuing is lenient, so a typo in a bureau's template leaves a blank rather than blocking a
     case."""
-    template = DocxTemplate(str(template_path(kind)))
+    template = _Template(str(template_path(kind)))
     template.render(context(content), jinja_env=_ENVIRONMENTS[strict], autoescape=True)
     buffer = io.BytesIO()
     template.save(buffer)
