@@ -12,7 +12,7 @@ TRUCKS = 300_000  # goods vehicles that pass Jiaxing's stations in a year (most 
 COMPANIES = 400  # transport companies owning part of the Jiaxing-registered fleet
 OWNED_BY_COMPANY = 0.55  # of Jiaxing-registered trucks (浙F)
 ROGUE_COMPANIES = 0.1  # companies that load their trucks over the limit as a practice …
-ROGUE_HABITUAL = 0.12  # … so that this share of their trucks overload habitually
+ROGUE_HABITUAL = 0.16  # … so that this share of their trucks overload habitually
 DRIVERS = 2_000  # people who drive for others (parties of on-site cases that are not the owner)
 # (axles, combination, share of single-drive-axle tractors, weight): goods vehicles at Chinese WIM stations
 AXLE_CLASSES = [
@@ -34,7 +34,7 @@ PLATE_REGIONS = [
 ]
 
 # ── How they load ─────────────────────────────────────────────────────────────────────────────────────
-HABITUAL_SHARE = 0.0014  # trucks that run overloaded habitually
+HABITUAL_SHARE = 0.0016  # trucks that run overloaded habitually
 HABITUAL_TRIPS = (0.3, 0.9)  # the share of such a truck's trips that are overloaded (uniform between)
 OCCASIONAL_TRIPS = 0.0008  # any other truck, on any trip
 OVERLOAD_RATE_MIN = 0.02  # 超限率 of an overloaded trip: this much plus an exponential spread …
@@ -60,7 +60,7 @@ LAPSED_CALIBRATION = ("JX-WIM-13", 0.55, 21)  # this station's certificate lapse
 # ── Officers and parties ──────────────────────────────────────────────────────────────────────────────
 DISMISS_SHARE = 0.04  # findings an officer sets aside at review (a plate misread, a vehicle on permit …)
 DEFENCE_SHARE = 0.06  # parties who state a defence within the window
-PAY_ON_TIME = 0.887  # of fined parties
+PAY_ON_TIME = 0.8885  # of fined parties
 PAY_LATE = 0.11  # pay after the deadline (with the late fee); the rest never pay
 REVIEW_DELAY_DAYS = (1, 3)  # from detection to the officer's review
 STEP_DELAY_DAYS = (1, 4)  # between an officer's steps
