@@ -49,6 +49,7 @@ WATER_UNIT, ROAD_TRANSPORT_UNIT = "330400-SY", "330400-DY"
 WATER_CODES = ("SL-", "GK-", "ZT-")
 COMPANY_CODES = ("WH-", "GK-", "ZT-")
 PLATFORM_CODES = ("WY-04",)  # against a ride-hailing platform
+NO_VEHICLE_CODES = ("CX-06", "WY-04")  # a company's or a platform's conduct, not one vehicle's
 DISMISS_REASONS = (
     "车牌识别有误，经视频核对非同一车辆",
     "该车持有效超限运输许可",
@@ -268,14 +269,15 @@ class Year:
             source=source,
             violation_code=code,
             occurred_at=occurred,
-            place=self._place(waterway),
+            # a company's or a platform's conduct took place where it is run from
+            place=owner.address if code in NO_VEHICLE_CODES else self._place(waterway),
             facts=facts or f"{item.name}。",
             party_kind=owner.kind,
             party_name=owner.name,
             party_id_no=owner.id_no,
             party_address=owner.address,
             party_phone=owner.phone,
-            vehicle_plate="" if waterway else plate or truck.plate,
+            vehicle_plate="" if waterway or code in NO_VEHICLE_CODES else plate or truck.plate,
             vessel_name=f"浙嘉兴货{self.rng.randint(1000, 9999)}" if waterway else "",
             officers=team.officers[:2],
             facts_for_tier=exemption_facts or (plan.proposal.facts if plan.proposal else {}),
