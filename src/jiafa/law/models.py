@@ -72,4 +72,17 @@ class ViolationType(models.Model):
 
     @cached_property
     def item(self) -> violations.Item:
-        return violations.parse_item(self.document, where=f"{self.code} v{self.version}")
+        """The parsed item. A version never changes, so it is parsed once per process (keyed by its content
+        hash as well, so a database loaded anew with other content under the same number is parsed anew)."""
+        key = (self.code, self.version, self.content_hash)
+        found = _PARSED.get(key)
+        if found is None:
+            found = violations.parse_item(self.document, where=f"{self.code} v{self.version}")
+            if len(_PARSED) >= PARSED_MAX:
+                _PARSED.clear()
+            _PARSED[key] = found
+        return found
+
+
+PARSED_MAX = 1024
+_PARSED: dict[tuple[str, int, str], violations.Item] = {}
