@@ -100,7 +100,9 @@ class Period:
         if s.year == e.year and whole_months:
             months = f"{s.month}月" if s.month == e.month else f"{s.month}-{e.month}月"
             return f"{s.year}年{months}"
-        return f"{s:%Y-%m-%d} 至 {e:%Y-%m-%d}"
+        if s.year == e.year:
+            return f"{s.year}年{s.month}月{s.day}日至{e.month}月{e.day}日"
+        return f"{s.year}年{s.month}月{s.day}日至{e.year}年{e.month}月{e.day}日"
 
     def bounds(self) -> tuple[datetime, datetime]:
         """The period as aware instants [start, end) for datetime columns."""
