@@ -40,7 +40,9 @@ PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.FINDING_VIEW: _STAFF,
     Perm.FINDING_REVIEW: frozenset({Role.OFFICER, Role.SQUADRON_LEADER}),
     Perm.NON_SITE_FILE: frozenset({Role.SQUADRON_LEADER}),  # the only role that may file, conclude and notify
-    Perm.REPORT_VIEW: frozenset({Role.BUREAU_LEADER, Role.SQUADRON_LEADER, Role.LEGAL_REVIEWER, Role.AUDITOR}),
+    Perm.REPORT_VIEW: frozenset(
+        {Role.BUREAU_LEADER, Role.SQUADRON_LEADER, Role.LEGAL_REVIEWER, Role.AUDITOR}
+    ),
 }
 
 

@@ -451,7 +451,7 @@ def by_month(scope: Scope, period: Period) -> list[dict[str, Any]]:
     per_month: dict[date, dict[str, Any]] = {}
     for r in cases:
         m = r["m"].date() if isinstance(r["m"], datetime) else r["m"]
-        per_month[m] = r
+        per_month[m] = dict(r)
     findings = (
         scope.findings()
         .filter(_passed(period))

@@ -25,7 +25,8 @@ class PlotlyFinder(BaseFinder):
     def check(self, **kwargs: Any) -> list[Any]:
         return []
 
-    def find(self, path: str, find_all: bool = False, **kwargs: Any) -> str | list[str]:
+    # One signature for both of Django's overloads (a path, or every path with find_all / the older `all`).
+    def find(self, path: str, find_all: bool = False, **kwargs: Any) -> Any:
         name = path.removeprefix(PREFIX + "/")
         if path.startswith(PREFIX + "/") and name in FILES and (PACKAGE_DATA / name).is_file():
             found = str(PACKAGE_DATA / name)
