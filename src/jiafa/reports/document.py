@@ -10,6 +10,7 @@ from typing import Any
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
@@ -46,18 +47,30 @@ def _body(doc: Any, text: str, *, highlight: bool = False) -> Any:
 
 
 def _table(doc: Any, header: list[str], rows: list[list[Any]]) -> None:
+    """A grid with the first column wide enough for its labels, numbers right-aligned with separators."""
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    first = Cm(6.5 if len(header) > 2 else 9)
+    rest = (Cm(15.8) - first) / max(1, len(header) - 1)
+    repeat = OxmlElement("w:tblHeader")  # the header row repeats when a table runs onto the next page
+    repeat.set(qn("w:val"), "true")
+    table.rows[0]._tr.get_or_add_trPr().append(repeat)
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         cell.text = ""
         _font(cell.paragraphs[0].add_run(text), TITLE_FONT, 10.5, True)
     for row in rows:
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=True):
-            cell.text = str(value)
-            if isinstance(value, int | float):
+            cell.text = ""
+            number = isinstance(value, int | float)
+            _font(cell.paragraphs[0].add_run(f"{value:,}" if number else str(value)), BODY_FONT, 10.5)
+            if number:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for row in table.rows:
+        for i, cell in enumerate(row.cells):
+            cell.width = first if i == 0 else rest
     doc.add_paragraph()
 
 
