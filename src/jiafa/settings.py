@@ -182,6 +182,7 @@ REPORT_DEADLINE_COMPLIANCE_TARGET = float(os.environ.get("JIAFA_REPORT_DEADLINE_
 REPORT_OVERLOAD_BANDS = (0.1, 0.3, 0.5, 1.0)  # 超限率分档上限（含）; above the last: one more band
 REPORT_TOP_OFFENDERS = 10
 REPORT_REPEAT_MIN = 2  # 重复违法：同一车辆或企业在期间内至少这么多次
+REPORT_PG_WORK_MEM = os.environ.get("JIAFA_REPORT_PG_WORK_MEM", "256MB")  # per report transaction
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,4 @@
-"""A bureau leader opens the dashboard: the charts render from the locally served plotly.js, a figure opens the
+"""A bureau leader opens the dashboard: the charts render from the locally served plotly.js, a figure opens
 cases behind it, and the annual report downloads as a Word document."""
 
 from __future__ import annotations

@@ -61,7 +61,8 @@ def paragraph(scope: Scope, period: Period, h: dict[str, Any]) -> str:
 def build(scope: Scope, year: Any, *, today: date) -> dict[str, Any]:
     """Everything the report says, as one JSON-ready dictionary."""
     period = period_of(year, today=today)
-    h = figures.headline(scope, period, today=today)
+    found = figures.compute(scope, period, today=today)
+    h = found["headline"]
     before = period.previous()
     previous = figures.headline(scope, before, today=today)
     return {
@@ -78,8 +79,8 @@ def build(scope: Scope, year: Any, *, today: date) -> dict[str, Any]:
         },
         "targets": figures.targets(),
         "large_fine_yuan": figures.large_fine_yuan(),
-        "by_month": figures.by_month(scope, period),
-        "breakdowns": figures.breakdowns(scope, period),
-        "overload": figures.overload_breakdowns(scope, period),
-        "repeat_offenders": figures.repeat_offenders(scope, period),
+        "by_month": found["by_month"],
+        "breakdowns": found["breakdowns"],
+        "overload": found["overload"],
+        "repeat_offenders": found["repeat_offenders"],
     }

@@ -14,17 +14,20 @@ What is counted, and on which date (docs/decisions/0003-reports.md):
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from itertools import pairwise
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Case as SqlCase
 from django.db.models import (
-    Avg,
     Count,
     DurationField,
     ExpressionWrapper,
@@ -37,7 +40,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models import Case as SqlCase
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
@@ -48,7 +50,7 @@ from jiafa.core.errors import ErrorCode, JiafaError
 from jiafa.core.models import OrgUnit
 from jiafa.core.roles import Perm, require
 from jiafa.law.models import ViolationType
-from jiafa.overload.models import Finding
+from jiafa.overload.models import Finding, WimStation
 
 CHINA = ZoneInfo("Asia/Shanghai")
 FIRST_YEAR = 2000  # no bureau has records in this system from before it
@@ -130,11 +132,16 @@ class Scope:
     def is_root(self) -> bool:
         return self.unit.parent_id is None
 
+    @cached_property
+    def units(self) -> list[OrgUnit]:
+        return list(self.unit.subtree().order_by("path"))
+
     def cases(self) -> QuerySet[Case]:
-        return Case.objects.filter(org_unit__path__startswith=self.unit.path)
+        # The subtree's ids (tens of units), so the figures' queries need no join to the unit table.
+        return Case.objects.filter(org_unit_id__in=[u.pk for u in self.units])
 
     def findings(self) -> QuerySet[Finding]:
-        return Finding.objects.filter(org_unit__path__startswith=self.unit.path)
+        return Finding.objects.filter(org_unit_id__in=[u.pk for u in self.units])
 
     def query(self) -> dict[str, str]:
         return {"unit": self.unit.code}
@@ -348,51 +355,125 @@ def records_url(kind: str, scope: Scope, period: Period, figure: str, **extras: 
 # ── Computing the figures ────────────────────────────────────────────────────────────────────────────────
 
 
+# Two grouped queries carry almost every figure: the period's decided cases grouped by month, source,
+# violation, outcome and unit, and its findings grouped by month, station, axles and overload band. The
+# figures are sums over those groups (hundreds, not records), so a province-scale year is read once per table.
+
+
 def share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def headline(scope: Scope, period: Period, *, today: date) -> dict[str, Any]:
-    """The report's opening figures: one query over the cases, one over the findings."""
-    # Only the rows of the period are read (an index on each date serves it); each figure filters within them.
-    relevant = _decided(period) | CASE_FIGURES["court_application"].q(period)
-    counts = (
+def _day(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.astimezone(CHINA).date() if value.tzinfo else value.date()
+    return value
+
+
+def case_groups(scope: Scope, period: Period) -> list[dict[str, Any]]:
+    large = large_fine_yuan()
+    penalty = Q(outcome=Outcome.PENALTY)
+    rows = (
         scope.cases()
-        .filter(relevant)
-        .aggregate(
-            **{key: Count("id", filter=f.q(period)) for key, f in CASE_FIGURES.items()},
-            fines_yuan=Sum("fine_yuan", filter=_penalty(period)),
-            handling=Avg(
+        .filter(_decided(period))
+        .annotate(m=TruncMonth("decided_on"))
+        .values("m", "source", "violation_code", "outcome", "org_unit_id")
+        .annotate(
+            n=Count("id"),
+            fines_yuan=Sum("fine_yuan", filter=penalty),
+            large_fine=Count("id", filter=penalty & Q(fine_yuan__gte=large)),
+            suspension_order=Count(
+                "id", filter=penalty & Q(penalty_kinds__icontains=PenaltyKind.SUSPENSION_ORDER.value)
+            ),
+            with_deadline=Count("id", filter=Q(decision_due__isnull=False)),
+            on_time=Count("id", filter=Q(decision_due__isnull=False, decided_on__lte=F("decision_due"))),
+            handled=Count("id", filter=Q(filed_on__isnull=False)),
+            handling=Sum(
                 ExpressionWrapper(F("decided_on") - F("filed_on"), output_field=DurationField()),
-                filter=_decided(period) & Q(filed_on__isnull=False),
+                filter=Q(filed_on__isnull=False),
             ),
         )
+        .order_by()
     )
-    handling = counts.pop("handling")
-    counts["fines_yuan"] = counts["fines_yuan"] or 0
-    counts["avg_handling_days"] = round(handling.total_seconds() / 86400, 1) if handling is not None else None
+    return [dict(r) | {"m": _day(r["m"])} for r in rows]
+
+
+def finding_groups(scope: Scope, period: Period) -> list[dict[str, Any]]:
+    edges = _band_edges()
+    band = SqlCase(
+        *[When(_band_q(i), then=Value(i)) for i in range(len(edges))],
+        default=Value(len(edges)),
+        output_field=IntegerField(),
+    )
+    rows = (
+        scope.findings()
+        .filter(_passed(period))
+        .annotate(m=TruncMonth("passed_at", tzinfo=CHINA), band=band)
+        .values("m", "station_id", "axles", "band")
+        .annotate(
+            n=Count("id"),
+            confirmed=Count("id", filter=Q(status=Finding.Status.CONFIRMED)),
+            dismissed=Count("id", filter=Q(status=Finding.Status.DISMISSED)),
+            pending=Count("id", filter=Q(status=Finding.Status.PENDING)),
+            hundred_tonne=Count("id", filter=Q(hundred_tonne=True)),
+            serious=Count("id", filter=Q(serious=True)),
+            max_rate=Max("overload_rate"),
+        )
+        .order_by()
+    )
+    return [dict(r) | {"m": _day(r["m"])} for r in rows]
+
+
+def _total(groups: list[dict[str, Any]], key: str, **where: Any) -> int:
+    return sum(g[key] or 0 for g in groups if all(g[k] == v for k, v in where.items()))
+
+
+def headline(
+    scope: Scope,
+    period: Period,
+    *,
+    today: date,
+    cases: list[dict[str, Any]] | None = None,
+    found: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The report's opening figures and the ones leaders watch beside them."""
+    g = case_groups(scope, period) if cases is None else cases
+    p = Outcome.PENALTY.value
+    counts: dict[str, Any] = {
+        "decided": _total(g, "n"),
+        "penalty": _total(g, "n", outcome=p),
+        "large_fine": _total(g, "large_fine"),
+        "suspension_order": _total(g, "suspension_order"),
+        "court_application": scope.cases().filter(CASE_FIGURES["court_application"].q(period)).count(),
+        "criminal_transfer": _total(g, "n", outcome=Outcome.CRIMINAL_TRANSFER.value),
+        "first_violation_exemption": _total(g, "n", outcome=Outcome.FIRST_VIOLATION_EXEMPTION.value),
+        "non_site": _total(g, "n", outcome=p, source=Source.NON_SITE.value),
+        "with_deadline": _total(g, "with_deadline"),
+        "on_time": _total(g, "on_time"),
+        "fines_yuan": _total(g, "fines_yuan"),
+    }
+    counts["late"] = counts["with_deadline"] - counts["on_time"]
+    handled = _total(g, "handled")
+    days = sum((r["handling"] or timedelta()).total_seconds() for r in g) / 86400
+    counts["avg_handling_days"] = round(days / handled, 1) if handled else None
     counts["non_site_share"] = share(counts["non_site"], counts["penalty"])
     counts["deadline_compliance"] = share(counts["on_time"], counts["with_deadline"])
     # Open cases past a deadline now (or, for a past period, at its end): what leaders chase.
     counts["overdue"] = scope.cases().filter(overdue_q(min(today, period.end))).count()
     # Administrative review and lawsuits are not recorded by the case module: no number is better than a zero.
     counts["reviews_lawsuits"] = None
-    counts.update(overload_totals(scope, period))
+    counts.update(overload_totals(scope, period, found))
     return counts
 
 
-def overload_totals(scope: Scope, period: Period) -> dict[str, Any]:
-    found = (
-        scope.findings()
-        .filter(_passed(period))
-        .aggregate(
-            **{key: Count("id", filter=f.q(period)) for key, f in FINDING_FIGURES.items()},
-            max_overload_rate=Max("overload_rate", filter=_passed(period)),
-        )
-    )
-    rate = found["max_overload_rate"]
-    found["max_overload_rate"] = float(rate) if rate is not None else None
-    return found
+def overload_totals(
+    scope: Scope, period: Period, found: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    g = finding_groups(scope, period) if found is None else found
+    totals: dict[str, Any] = {key: _total(g, "n" if key == "findings" else key) for key in FINDING_FIGURES}
+    rates = [r["max_rate"] for r in g if r["max_rate"] is not None]
+    totals["max_overload_rate"] = float(max(rates)) if rates else None
+    return totals
 
 
 def targets() -> dict[str, float]:
@@ -402,38 +483,41 @@ def targets() -> dict[str, float]:
     }
 
 
-def _rows(qs: QuerySet[Any], key: str, labels: dict[str, str] | None = None) -> list[dict[str, Any]]:
-    rows = qs.values(key).annotate(n=Count("id", distinct=True)).order_by("-n", key)
-    return [
-        {"key": r[key], "label": (labels or {}).get(r[key], r[key]), "n": r["n"]}
-        for r in rows
-        if r[key] is not None
-    ]
+def _ranked(groups: list[dict[str, Any]], key: str, labels: dict[Any, str]) -> list[dict[str, Any]]:
+    counts: dict[Any, int] = {}
+    for g in groups:
+        counts[g[key]] = counts.get(g[key], 0) + g["n"]
+    order = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+    return [{"key": k, "label": labels.get(k, str(k)), "n": n} for k, n in order if k not in (None, "")]
 
 
-def violation_names() -> dict[str, str]:
-    names: dict[str, str] = {}
+def violation_names() -> dict[Any, str]:
+    names: dict[Any, str] = {}
     for code, name in ViolationType.objects.order_by("code", "version").values_list("code", "name"):
         names[code] = name  # the latest version's name wins
     return names
 
 
-def by_unit(scope: Scope, period: Period, figure: str = "penalty") -> list[dict[str, Any]]:
-    """The figure per unit one level down (each with its own subtree), and the cases of the scope unit itself.
+def by_unit(scope: Scope, groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Penalty cases per unit one level down (each with its own subtree), and those of the scope unit itself.
     A level with a single unit (the bureau above its one detachment) is looked through to the next."""
-    chain = [scope.unit]
-    children = list(OrgUnit.objects.filter(parent=scope.unit).order_by("sort_order", "code"))
+    chain, children = [scope.unit], [u for u in scope.units if u.parent_id == scope.unit.pk]
     while len(children) == 1:
         chain.append(children[0])
-        children = list(OrgUnit.objects.filter(parent=children[0]).order_by("sort_order", "code"))
-    q = CASE_FIGURES[figure].q(period)
-    counts = scope.cases().aggregate(
-        own=Count("id", filter=q & Q(org_unit__in=chain)),
-        **{f"u{c.pk}": Count("id", filter=q & Q(org_unit__path__startswith=c.path)) for c in children},
-    )
-    rows = [{"key": c.code, "label": c.short_name, "n": counts[f"u{c.pk}"]} for c in children]
-    if counts["own"] or not children:
-        rows.insert(0, {"key": "", "label": f"{scope.unit.short_name}（本级）", "n": counts["own"]})
+        children = [u for u in scope.units if u.parent_id == children[0].pk]
+    under = {c.pk: {u.pk for u in scope.units if u.path.startswith(c.path)} for c in children}
+    penalty = [g for g in groups if g["outcome"] == Outcome.PENALTY]
+    rows = [
+        {
+            "key": c.code,
+            "label": c.short_name,
+            "n": sum(g["n"] for g in penalty if g["org_unit_id"] in under[c.pk]),
+        }
+        for c in sorted(children, key=lambda u: (u.sort_order, u.code))
+    ]
+    own = sum(g["n"] for g in penalty if g["org_unit_id"] in {u.pk for u in chain})
+    if own or not children:
+        rows.insert(0, {"key": "", "label": f"{scope.unit.short_name}（本级）", "n": own})
     return rows
 
 
@@ -445,62 +529,46 @@ def months(period: Period) -> list[date]:
     return found
 
 
-def by_month(scope: Scope, period: Period) -> list[dict[str, Any]]:
+def by_month(
+    scope: Scope,
+    period: Period,
+    cases: list[dict[str, Any]] | None = None,
+    found: list[dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
     """Penalty cases, non-site cases and fines per month of decision, and findings per month of passing."""
-    cases = (
+    g = case_groups(scope, period) if cases is None else cases
+    f = finding_groups(scope, period) if found is None else found
+    p, ns = Outcome.PENALTY.value, Source.NON_SITE.value
+    return [
+        {
+            "month": f"{m:%Y-%m}",
+            "label": f"{m.month}月",
+            "penalty": _total(g, "n", m=m, outcome=p),
+            "non_site": _total(g, "n", m=m, outcome=p, source=ns),
+            "fines_yuan": _total(g, "fines_yuan", m=m),
+            "findings": _total(f, "n", m=m),
+        }
+        for m in months(period)
+    ]
+
+
+def breakdowns(
+    scope: Scope, period: Period, cases: list[dict[str, Any]] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """Penalty cases by source, violation, unit and officer; decided cases by outcome."""
+    g = case_groups(scope, period) if cases is None else cases
+    penalty = [r for r in g if r["outcome"] == Outcome.PENALTY]
+    officers = (
         scope.cases()
         .filter(_penalty(period))
-        .annotate(m=TruncMonth("decided_on"))
-        .values("m")
-        .annotate(
-            penalty=Count("id"),
-            non_site=Count("id", filter=Q(source=Source.NON_SITE)),
-            fines_yuan=Sum("fine_yuan"),
-        )
-    )
-    per_month: dict[date, dict[str, Any]] = {}
-    for r in cases:
-        m = r["m"].date() if isinstance(r["m"], datetime) else r["m"]
-        per_month[m] = dict(r)
-    findings = (
-        scope.findings()
-        .filter(_passed(period))
-        .annotate(m=TruncMonth("passed_at", tzinfo=CHINA))
-        .values("m")
-        .annotate(n=Count("id"))
-    )
-    found = {
-        r["m"].astimezone(CHINA).date() if isinstance(r["m"], datetime) else r["m"]: r["n"] for r in findings
-    }
-    rows = []
-    for m in months(period):
-        row = per_month.get(m, {})
-        rows.append(
-            {
-                "month": f"{m:%Y-%m}",
-                "label": f"{m.month}月",
-                "penalty": row.get("penalty", 0),
-                "non_site": row.get("non_site", 0),
-                "fines_yuan": row.get("fines_yuan") or 0,
-                "findings": found.get(m, 0),
-            }
-        )
-    return rows
-
-
-def breakdowns(scope: Scope, period: Period) -> dict[str, list[dict[str, Any]]]:
-    """Penalty cases by source, violation, unit, officer and month; decided cases by outcome."""
-    penalty = scope.cases().filter(_penalty(period))
-    names = violation_names()
-    officers = (
-        penalty.values("officers__username", "officers__full_name")
-        .annotate(n=Count("id", distinct=True))
+        .values("officers__username", "officers__full_name")
+        .annotate(n=Count("id"))  # one row per case and officer: the pair is unique
         .order_by("-n", "officers__username")
     )
     return {
-        "source": _rows(penalty, "source", dict(Source.choices)),
-        "violation": _rows(penalty, "violation_code", names),
-        "unit": by_unit(scope, period),
+        "source": _ranked(penalty, "source", dict(Source.choices)),
+        "violation": _ranked(penalty, "violation_code", violation_names()),
+        "unit": by_unit(scope, g),
         "officer": [
             {
                 "key": r["officers__username"],
@@ -510,47 +578,38 @@ def breakdowns(scope: Scope, period: Period) -> dict[str, list[dict[str, Any]]]:
             for r in officers
             if r["officers__username"]
         ],
-        "outcome": _rows(scope.cases().filter(_decided(period)), "outcome", dict(Outcome.choices)),
+        "outcome": _ranked(g, "outcome", dict(Outcome.choices)),
     }
 
 
-def overload_breakdowns(scope: Scope, period: Period) -> dict[str, list[dict[str, Any]]]:
+def overload_breakdowns(
+    scope: Scope, period: Period, found: list[dict[str, Any]] | None = None
+) -> dict[str, list[dict[str, Any]]]:
     """Findings by station (with its position, for the map), axle count and overload band."""
-    found = scope.findings().filter(_passed(period))
-    stations = (
-        found.values("station__code", "station__name", "station__lat", "station__lon")
-        .annotate(
-            n=Count("id"),
-            confirmed=Count("id", filter=Q(status=Finding.Status.CONFIRMED)),
-            hundred_tonne=Count("id", filter=Q(hundred_tonne=True)),
-        )
-        .order_by("-n", "station__code")
-    )
-    edges = _band_edges()
-    band = SqlCase(
-        *[When(_band_q(i), then=Value(i)) for i in range(len(edges))],
-        default=Value(len(edges)),
-        output_field=IntegerField(),
-    )
-    bands = {r["band"]: r["n"] for r in found.annotate(band=band).values("band").annotate(n=Count("id"))}
-    return {
-        "station": [
+    g = finding_groups(scope, period) if found is None else found
+    stations = {s.pk: s for s in WimStation.objects.filter(pk__in={r["station_id"] for r in g})}
+    per_station: list[dict[str, Any]] = []
+    for pk, station in stations.items():
+        mine = [r for r in g if r["station_id"] == pk]
+        per_station.append(
             {
-                "key": r["station__code"],
-                "label": r["station__name"],
-                "lat": r["station__lat"],
-                "lon": r["station__lon"],
-                "n": r["n"],
-                "confirmed": r["confirmed"],
-                "hundred_tonne": r["hundred_tonne"],
+                "key": station.code,
+                "label": station.name,
+                "lat": station.lat,
+                "lon": station.lon,
+                "n": _total(mine, "n"),
+                "confirmed": _total(mine, "confirmed"),
+                "hundred_tonne": _total(mine, "hundred_tonne"),
             }
-            for r in stations
+        )
+    per_station.sort(key=lambda r: (-r["n"], r["key"]))
+    axles = sorted(_ranked(g, "axles", {}), key=lambda r: r["key"])
+    return {
+        "station": per_station,
+        "axles": [r | {"label": f"{r['key']}轴"} for r in axles],
+        "band": [
+            {"key": i, "label": label, "n": _total(g, "n", band=i)} for i, label in enumerate(band_labels())
         ],
-        "axles": [
-            {"key": r["axles"], "label": f"{r['axles']}轴", "n": r["n"]}
-            for r in found.values("axles").annotate(n=Count("id")).order_by("axles")
-        ],
-        "band": [{"key": i, "label": label, "n": bands.get(i, 0)} for i, label in enumerate(band_labels())],
     }
 
 
@@ -587,4 +646,32 @@ def repeat_offenders(scope: Scope, period: Period) -> dict[str, list[dict[str, A
             {"key": r["party_id_no"], "label": r["name"], "n": r["n"], "fines_yuan": r["fines_yuan"] or 0}
             for r in companies
         ],
+    }
+
+
+@contextmanager
+def _reporting() -> Iterator[None]:
+    """On PostgreSQL the grouped queries get the memory to hash their groups instead of sorting a year of rows
+    on disk (settings.REPORT_PG_WORK_MEM, for this transaction only)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.REPORT_PG_WORK_MEM])
+        yield
+
+
+def compute(scope: Scope, period: Period, *, today: date) -> dict[str, Any]:
+    """Everything the dashboard and the annual report show for a period, each table read once."""
+    with _reporting():
+        return _compute(scope, period, today=today)
+
+
+def _compute(scope: Scope, period: Period, *, today: date) -> dict[str, Any]:
+    cases, found = case_groups(scope, period), finding_groups(scope, period)
+    return {
+        "headline": headline(scope, period, today=today, cases=cases, found=found),
+        "by_month": by_month(scope, period, cases, found),
+        "breakdowns": breakdowns(scope, period, cases),
+        "overload": overload_breakdowns(scope, period, found),
+        "repeat_offenders": repeat_offenders(scope, period),
     }

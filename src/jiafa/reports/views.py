@@ -180,10 +180,10 @@ def _charts(
 def dashboard(request: AuthedRequest) -> HttpResponse:
     scope, period = _scope_period(request)
     today = timezone.localdate()
-    h = figures.headline(scope, period, today=today)
+    found = figures.compute(scope, period, today=today)
+    h, parts, over = found["headline"], found["breakdowns"], found["overload"]
     before = period.previous()
     p = figures.headline(scope, before, today=today)
-    parts = figures.breakdowns(scope, period)
     for name, param in (
         ("source", "source"),
         ("violation", "violation"),
@@ -192,14 +192,13 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     ):
         _linked(parts[name], scope, period, "cases", "penalty", param)
     _linked(parts["outcome"], scope, period, "cases", "decided", "outcome")
-    over = figures.overload_breakdowns(scope, period)
     _linked(over["station"], scope, period, "findings", "findings", "station")
     _linked(over["band"], scope, period, "findings", "findings", "band")
     _linked(over["axles"], scope, period, "findings", "findings", "axles")
-    offenders = figures.repeat_offenders(scope, period)
+    offenders = found["repeat_offenders"]
     _linked(offenders["plates"], scope, period, "findings", "findings", "plate")
     _linked(offenders["companies"], scope, period, "cases", "penalty", "party")
-    by_month = figures.by_month(scope, period)
+    by_month = found["by_month"]
     for r in by_month:
         r["url"] = figures.records_url("cases", scope, period, "penalty", month=r["month"])
     return render(
