@@ -31,7 +31,7 @@
       textposition: "top center", customdata: st.map(function (s) { return s.url; }),
       hovertemplate: "%{text}<br>线索 %{marker.size:.0f}<extra></extra>",
       marker: { size: st.map(function (s) { return 10 + 30 * s.n / max; }), sizemode: "diameter",
-        color: st.map(function (s) { return s.n; }), colorscale: "YlOrRd", showscale: st.length > 0,
+        color: st.map(function (s) { return s.n; }), cmin: 0, colorscale: "YlOrRd", showscale: st.length > 1,
         colorbar: { title: { text: "线索" } }, line: { color: "#334155", width: 1 } }
     }], layout({ xaxis: { title: { text: "经度" } }, yaxis: { title: { text: "纬度" }, scaleanchor: "x" },
       annotations: st.length ? [] : [{ text: "本期没有线索", showarrow: false, font: { size: 14 } }] }), config);
