@@ -94,3 +94,22 @@ def test_command_refuses_a_bad_year_unit_or_format_and_writes_nothing(world: Wor
         "report", "annual", "--year", "2026", "--output", str(tmp_path / "no" / "x.json")
     )
     assert code == 2 and "输出目录" in err
+
+
+def test_docx_carries_three_charts_or_says_why_not(world: World, tmp_path: Path, monkeypatch):
+    from jiafa.reports import charts
+
+    def write(path: Path) -> None:
+        args = ("--year", "2026", "--format", "docx", "--output", str(path))
+        assert run_command("report", "annual", *args)[0] == 0
+
+    path = tmp_path / "with.docx"
+    write(path)
+    if charts.cjk_font() is not None:
+        assert len(Document(str(path)).inline_shapes) == 3
+    monkeypatch.setattr(charts, "cjk_font", lambda: None)
+    bare = tmp_path / "without.docx"
+    write(bare)
+    doc = Document(str(bare))
+    assert len(doc.inline_shapes) == 0
+    assert charts.NO_FONT_NOTE in [p.text for p in doc.paragraphs]
