@@ -65,5 +65,6 @@ def bands(rows: list[dict[str, Any]]) -> bytes:
     fig, ax = _axes("疑似超限线索按超限率分档", (7.5, 3.0))
     bars = ax.bar([r["label"] for r in rows], [r["n"] for r in rows], color=[BLUE] * (len(rows) - 1) + [RED])
     ax.bar_label(bars, padding=2, fontsize=9)
+    ax.set_ylim(bottom=0)
     ax.set_ylabel("条")
     return _png(fig)

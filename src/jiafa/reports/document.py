@@ -60,7 +60,7 @@ def _table(doc: Any, header: list[str], rows: list[list[Any]]) -> None:
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         cell.text = ""
         _font(cell.paragraphs[0].add_run(text), TITLE_FONT, 10.5, True)
-    for row in rows:
+    for row in rows or [["无"] + [""] * (len(header) - 1)]:
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=True):
             cell.text = ""
@@ -79,7 +79,7 @@ def _change(now: float | int | None, before: float | int | None) -> str:
         return "—"
     if isinstance(now, float) or isinstance(before, float):
         return f"{(now - before) * 100:+.2f}个百分点"
-    return f"{now - before:+d}"
+    return f"{now - before:+,}"
 
 
 def _picture(doc: Any, png: bytes) -> None:
@@ -183,7 +183,8 @@ def render(report: dict[str, Any]) -> bytes:
     else:
         _picture(doc, charts.monthly(report["by_month"]))
         _picture(doc, charts.ranked("行政处罚案件按单位", parts["unit"], "起"))
-        _picture(doc, charts.bands(overload["band"]))
+        if report["figures"]["findings"]:
+            _picture(doc, charts.bands(overload["band"]))
 
     out = io.BytesIO()
     doc.save(out)
