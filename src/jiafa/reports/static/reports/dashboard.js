@@ -21,7 +21,7 @@
       { type: "scatter", mode: "lines", name: "目标（%）", x: d.months, y: d.months.map(function () { return d.target; }),
         yaxis: "y2", line: { color: "#dc2626", dash: "dot" } }
     ], layout({ barmode: "group", yaxis: { title: { text: "起" }, rangemode: "tozero" },
-      yaxis2: { title: { text: "%" }, overlaying: "y", side: "right", range: [0, 100] } }), config);
+      yaxis2: { title: { text: "%" }, overlaying: "y", side: "right", range: [0, 100], dtick: 25, showgrid: false } }), config);
 
     var st = d.stations;
     var max = Math.max.apply(null, st.map(function (s) { return s.n; }).concat([1]));
