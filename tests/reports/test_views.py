@@ -129,3 +129,16 @@ def test_plotly_is_served_from_the_installed_package(db, client):
     assert response.status_code == 200
     body = b"".join(response.streaming_content) if response.streaming else response.content
     assert b"plotly" in body[:2000].lower()
+
+
+def test_review_queue_exports_its_findings(world: World, web_as):
+    hn = web_as(world.haining.officer)
+    queue = hn.get("/overload/").content.decode()
+    assert "/reports/export/findings/?status=pending" in queue
+    raw = hn.get("/reports/export/findings/?status=pending&export=csv").content.decode("utf-8-sig")
+    assert [r[4] for r in csv.reader(io.StringIO(raw))][1:] == ["浙F55555"]  # the one pending in Haining
+    raw = hn.get("/reports/export/findings/?export=csv&plate=浙F33333").content.decode("utf-8-sig")
+    assert len(list(csv.reader(io.StringIO(raw)))) == 3  # header and the two passes
+    tx = web_as(world.tongxiang.officer)
+    raw = tx.get("/reports/export/findings/?export=csv").content.decode("utf-8-sig")
+    assert [r[4] for r in csv.reader(io.StringIO(raw))][1:] == ["浙F66666"]  # Tongxiang's station only

@@ -9,4 +9,5 @@ urlpatterns = [
     path("findings/", views.finding_records, name="findings"),
     path("annual.docx", views.annual_docx, name="annual_docx"),
     path("export/cases/", views.case_list_export, name="case_list_export"),
+    path("export/findings/", views.finding_list_export, name="finding_list_export"),
 ]

@@ -17,6 +17,10 @@ from jiafa.cases.models import Outcome, Source
 from jiafa.core import jurisdiction
 from jiafa.core.errors import ErrorCode, JiafaError
 from jiafa.core.http import AuthedRequest
+from jiafa.core.roles import Perm, require
+from jiafa.overload import review
+from jiafa.overload.api import filter_findings
+from jiafa.overload.schemas import FindingFilters
 from jiafa.reports import annual, document, exports, figures
 from jiafa.reports.figures import Period, Scope
 
@@ -321,3 +325,21 @@ def case_list_export(request: AuthedRequest) -> HttpResponse:
     qs = filtered(visible_cases(request.user), filters, timezone.localdate())
     header, rows = exports.case_rows(qs)
     return exports.response(f"案件清单{timezone.localdate():%Y%m%d}", header, rows, fmt)
+
+
+@login_required
+def finding_list_export(request: AuthedRequest) -> HttpResponse:
+    """Findings with the review queue's filters (status, station, plate, from, to, flag) as a file."""
+    fmt = exports.check_format(request.GET.get("export", "xlsx"))
+    require(request.user, Perm.FINDING_VIEW)
+    params = {k: v for k, v in request.GET.items() if v and k in ("status", "station", "plate", "from", "to")}
+    try:
+        filters = FindingFilters.model_validate(params)
+    except ValueError as e:
+        raise JiafaError(ErrorCode.INVALID_INPUT, "筛选条件格式不对") from e
+    qs = filter_findings(review.visible_findings(request.user), filters)
+    flag = request.GET.get("flag", "")
+    if flag in ("hundred_tonne", "serious"):
+        qs = qs.filter(**{flag: True})
+    header, rows = exports.finding_rows(qs)
+    return exports.response(f"疑似超限线索{timezone.localdate():%Y%m%d}", header, rows, fmt)
