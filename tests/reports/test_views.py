@@ -142,3 +142,13 @@ def test_review_queue_exports_its_findings(world: World, web_as):
     tx = web_as(world.tongxiang.officer)
     raw = tx.get("/reports/export/findings/?export=csv").content.decode("utf-8-sig")
     assert [r[4] for r in csv.reader(io.StringIO(raw))][1:] == ["浙F66666"]  # Tongxiang's station only
+
+
+def test_a_unit_row_opens_that_units_cases(world: World, make_user, web_as):
+    client = web_as(make_user("boss2", BUREAU, Role.BUREAU_LEADER))
+    html = client.get(f"/reports/?{YEAR_Q}").content.decode()
+    link = re.search(r'href="(/reports/cases/\?figure=penalty[^"]*within=330483[^"]*)"', html)
+    assert link
+    listing = client.get(link.group(1).replace("&amp;", "&")).content.decode()
+    assert "单位：桐乡市" in listing and "共 1 起" in listing
+    assert world.cases["tongxiang"].number in listing

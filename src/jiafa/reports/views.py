@@ -230,7 +230,7 @@ def _extras(params: QueryDict, table: dict[str, Any]) -> dict[str, str]:
     return {k: str(params.get(k)) for k in table if params.get(k)}
 
 
-def _narrowed(extras: dict[str, str]) -> list[str]:
+def _narrowed(scope: Scope, extras: dict[str, str]) -> list[str]:
     """The breakdown row a list was opened from, in words: “案源：非现场执法”."""
     names: dict[str, tuple[str, dict[Any, str]]] = {
         "source": ("案源", dict(Source.choices)),
@@ -239,7 +239,7 @@ def _narrowed(extras: dict[str, str]) -> list[str]:
         "violation": ("违法行为", {}),
         "officer": ("执法人员", {}),
         "month": ("月份", {}),
-        "within": ("单位", {}),
+        "within": ("单位", {u.code: u.short_name for u in scope.units}),
         "party": ("当事人证件号", {}),
         "station": ("站点", {}),
         "axles": ("轴数", {}),
@@ -286,7 +286,7 @@ def _records(request: AuthedRequest, kind: str) -> HttpResponse:
             "label": label,
             "scope": scope,
             "period": period,
-            "narrowed": _narrowed(extras),
+            "narrowed": _narrowed(scope, extras),
             "query": query.urlencode(),
             "back": f"?unit={scope.unit.code}&from={period.start}&to={period.end}",
         },
