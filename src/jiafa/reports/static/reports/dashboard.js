@@ -26,7 +26,7 @@
     var st = d.stations;
     var max = Math.max.apply(null, st.map(function (s) { return s.n; }).concat([1]));
     Plotly.newPlot("chart-stations", [{
-      type: "scatter", mode: "markers+text", x: st.map(function (s) { return s.lon; }),
+      type: "scatter", mode: st.length > 8 ? "markers" : "markers+text", x: st.map(function (s) { return s.lon; }),
       y: st.map(function (s) { return s.lat; }), text: st.map(function (s) { return s.name; }),
       textposition: "top center", customdata: st.map(function (s) { return s.url; }),
       hovertemplate: "%{text}<br>线索 %{marker.size:.0f}<extra></extra>",
