@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "jiafa.cases",
     "jiafa.web",
     "jiafa.simulate",
+    "jiafa.reports",
 ]
 
 MIDDLEWARE = [
@@ -147,6 +148,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 # Serve straight from the installed apps' static folders: no collectstatic step on an intranet install.
 WHITENOISE_USE_FINDERS = True
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "jiafa.reports.staticfiles.PlotlyFinder",  # plotly.js from the installed plotly package, as plotly/
+]
 WHITENOISE_AUTOREFRESH = DEBUG
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -169,6 +175,14 @@ LOOKUP_MAX_FAILURES_PER_NUMBER = 5
 # nothing for this many hours.
 WIM_CALIBRATION_WARNING_DAYS = 30
 WIM_SILENT_HOURS = 24
+# Statistics (reports): the bureau's targets and the bands its figures are counted in (docs/contract.md).
+REPORT_NON_SITE_SHARE_TARGET = float(os.environ.get("JIAFA_REPORT_NON_SITE_TARGET", "0.65"))  # 非现场占比
+REPORT_LARGE_FINE_YUAN = int(os.environ.get("JIAFA_REPORT_LARGE_FINE_YUAN", "10000"))  # 罚款1万元以上
+REPORT_DEADLINE_COMPLIANCE_TARGET = float(os.environ.get("JIAFA_REPORT_DEADLINE_TARGET", "1.0"))
+REPORT_OVERLOAD_BANDS = (0.1, 0.3, 0.5, 1.0)  # 超限率分档上限（含）; above the last: one more band
+REPORT_TOP_OFFENDERS = 10
+REPORT_REPEAT_MIN = 2  # 重复违法：同一车辆或企业在期间内至少这么多次
+REPORT_PG_WORK_MEM = os.environ.get("JIAFA_REPORT_PG_WORK_MEM", "256MB")  # per report transaction
 
 LOGGING = {
     "version": 1,

@@ -29,6 +29,7 @@ class ErrorCode(StrEnum):
     SINGLE_DRIVE_AXLE_NOT_APPLICABLE = "single_drive_axle_not_applicable"
     MEASURED_IN_FUTURE = "measured_in_future"
     NO_RULE_IN_FORCE = "no_rule_in_force"
+    REPORT_PERIOD_INVALID = "report_period_invalid"
 
 
 STATUS: dict[ErrorCode, int] = {
@@ -57,6 +58,7 @@ STATUS: dict[ErrorCode, int] = {
     ErrorCode.SINGLE_DRIVE_AXLE_NOT_APPLICABLE: 422,
     ErrorCode.MEASURED_IN_FUTURE: 422,
     ErrorCode.NO_RULE_IN_FORCE: 422,
+    ErrorCode.REPORT_PERIOD_INVALID: 422,
 }
 
 DEFAULT_MESSAGE: dict[ErrorCode, str] = {
@@ -85,6 +87,7 @@ DEFAULT_MESSAGE: dict[ErrorCode, str] = {
     ErrorCode.SINGLE_DRIVE_AXLE_NOT_APPLICABLE: "牵引车单驱动轴限值仅适用于六轴及以上汽车列车",
     ErrorCode.MEASURED_IN_FUTURE: "称重日期不能晚于今天",
     ErrorCode.NO_RULE_IN_FORCE: "该日期没有生效的认定规则",
+    ErrorCode.REPORT_PERIOD_INVALID: "统计期间有误",
 }
 
 

@@ -25,6 +25,7 @@ class Perm(models.TextChoices):
     FINDING_VIEW = "finding.view", "查看疑似违法线索"
     FINDING_REVIEW = "finding.review", "初审疑似违法线索"
     NON_SITE_FILE = "non_site.file", "非现场案件批量立案告知"
+    REPORT_VIEW = "report.view", "查看统计与年报"
 
 
 # People; a station account may push weighing records and do nothing else.
@@ -39,6 +40,9 @@ PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.FINDING_VIEW: _STAFF,
     Perm.FINDING_REVIEW: frozenset({Role.OFFICER, Role.SQUADRON_LEADER}),
     Perm.NON_SITE_FILE: frozenset({Role.SQUADRON_LEADER}),  # the only role that may file, conclude and notify
+    Perm.REPORT_VIEW: frozenset(
+        {Role.BUREAU_LEADER, Role.SQUADRON_LEADER, Role.LEGAL_REVIEWER, Role.AUDITOR}
+    ),
 }
 
 

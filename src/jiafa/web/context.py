@@ -27,7 +27,7 @@ NAV = (
     NavItem("期间计算器", "law:calculator", "enforce"),
     NavItem("证据库", "evidence:list", "data", Perm.EVIDENCE_VIEW),
     NavItem("信用治超", None, "data", hint="信用记录与黑名单"),
-    NavItem("统计与年报", None, "data", hint="领导驾驶舱与法治政府建设报告"),
+    NavItem("统计与年报", "reports:dashboard", "data", Perm.REPORT_VIEW),
     NavItem("审计日志", "audit", "system", Perm.AUDIT_VIEW),
     NavItem("系统管理", "admin:index", "system", Perm.SYSTEM_ADMIN),
 )
