@@ -27,7 +27,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db.models import Q
 from django.utils import timezone
 
 from jiafa.cases import actions
@@ -38,6 +37,7 @@ from jiafa.core.models import OrgUnit, User
 from jiafa.law import catalogue, schedules
 from jiafa.overload import followups, review
 from jiafa.overload.models import Calibration, Finding, FollowUp, Vehicle, WimStation
+from jiafa.reports import figures
 from jiafa.simulate import officers, params, wim
 from jiafa.simulate.clock import Clock, simulated
 from jiafa.simulate.people import SQUADRON_LOGINS
@@ -578,26 +578,30 @@ class _Null:
         pass
 
 
+# The figures the demo prints: the bureau report's, as the reports app computes them (reports.figures).
+REPORTED = (
+    "findings",
+    "confirmed",
+    "dismissed",
+    "penalty",
+    "non_site",
+    "non_site_share",
+    "large_fine",
+    "suspension_order",
+    "court_application",
+    "criminal_transfer",
+    "first_violation_exemption",
+)
+
+
 def summary(year: int) -> dict[str, Any]:
-    """What the year produced, counted from the records (the reports app gives the full statistics)."""
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    cases = Case.objects.filter(registered_at__date__range=(start, end))
-    decided = cases.filter(decided_on__range=(start, end))
-    penalties = decided.filter(outcome=Outcome.PENALTY)
-    findings = Finding.objects.filter(passed_at__date__range=(start, end))
+    """What the year produced: the figures of the bureau's report for the whole tree, and the cases
+    registered in the year and still open at its end."""
+    period = figures.Period.year(year)
+    counted = figures.headline(figures.scope_of(None), period, today=period.end)
+    registered = Case.objects.filter(registered_at__date__range=(period.start, period.end))
     return {
-        "findings": findings.count(),
-        "findings_confirmed": findings.filter(status=Finding.Status.CONFIRMED).count(),
-        "findings_dismissed": findings.filter(status=Finding.Status.DISMISSED).count(),
-        "cases_registered": cases.count(),
-        "penalty_decisions": penalties.count(),
-        "non_site_penalty_decisions": penalties.filter(source=Source.NON_SITE).count(),
-        "fines_10k_or_more": penalties.filter(fine_yuan__gte=10_000).count(),
-        "suspension_orders": sum(
-            "suspension_order" in kinds for kinds in penalties.values_list("penalty_kinds", flat=True)
-        ),
-        "court_applications": cases.filter(court_applied_on__range=(start, end)).count(),
-        "criminal_transfers": decided.filter(outcome=Outcome.CRIMINAL_TRANSFER).count(),
-        "first_violation_exemptions": decided.filter(outcome=Outcome.FIRST_VIOLATION_EXEMPTION).count(),
-        "open_cases": cases.exclude(Q(status__in=[S.CLOSED, S.ARCHIVED, S.DECLINED])).count(),
+        **{key: counted[key] for key in REPORTED},
+        "cases_registered": registered.count(),
+        "open_cases": registered.exclude(status__in=[S.CLOSED, S.ARCHIVED, S.DECLINED]).count(),
     }

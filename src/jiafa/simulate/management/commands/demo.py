@@ -27,16 +27,17 @@ MAX_SCALE = 2.0
 FIRST_YEAR = 2021  # the first year the rulebook covers whole
 SUMMARY_LABELS = {
     "findings": "疑似超限线索",
-    "findings_confirmed": "初审确认",
-    "findings_dismissed": "初审排除",
+    "confirmed": "初审确认",
+    "dismissed": "初审排除",
     "cases_registered": "登记案件",
-    "penalty_decisions": "作出行政处罚决定",
-    "non_site_penalty_decisions": "其中非现场执法",
-    "fines_10k_or_more": "罚款 1 万元以上",
-    "suspension_orders": "责令停业整顿",
-    "court_applications": "申请法院强制执行",
-    "criminal_transfers": "移送公安机关（行刑衔接）",
-    "first_violation_exemptions": "首违免罚",
+    "penalty": "行政处罚案件（作出处罚决定）",
+    "non_site": "其中非现场执法",
+    "non_site_share": "非现处罚占比",
+    "large_fine": "罚款 1 万元以上",
+    "suspension_order": "责令停业整顿",
+    "court_application": "申请法院强制执行",
+    "criminal_transfer": "移送公安机关（行刑衔接）",
+    "first_violation_exemption": "首违免罚",
     "open_cases": "年末在办案件",
     "steps": "办案与初审操作",
 }
@@ -167,7 +168,8 @@ class Command(JiafaCommand):
         table.add_column("项目")
         table.add_column("数量", justify="right")
         for key, label in SUMMARY_LABELS.items():
-            table.add_row(label, str(world.summary.get(key, "")))
+            value = world.summary.get(key)
+            table.add_row(label, f"{value:.2%}" if isinstance(value, float) else str(value))
         Console().print(table)
 
     def _print_accounts(self, accounts: list[dict[str, str]]) -> None:
