@@ -6,6 +6,7 @@ independent count of what is in the database."""
 from __future__ import annotations
 
 import json
+import random
 from collections import Counter
 from datetime import date, timedelta
 
@@ -21,7 +22,7 @@ from jiafa.core import audit
 from jiafa.law.book import rulebook
 from jiafa.overload import records
 from jiafa.overload.models import Finding, IngestBatch, WimStation
-from jiafa.simulate import wim, world
+from jiafa.simulate import params, wim, world
 
 TINY = 0.002
 
@@ -65,11 +66,14 @@ def test_a_days_records_follow_the_record_format_and_the_trucks_habits():
     assert 0 < over.height < frame.height * 0.05  # a small share overloaded
     habitual = {t.plate for t in w.trucks if t.habit > 0.1}
     assert over["plate"].is_in(list(habitual)).mean() > 0.5  # mostly the habitual overloaders
-    # once deterred, a truck runs lawfully
-    reformed = wim.reformed(fleet, list(habitual))
+    # once deterred, a truck runs lawfully — and as many others start overloading
+    reformed = wim.reformed(fleet, list(habitual), random.Random(1))
+    assert (reformed.filter(pl.col("plate").is_in(list(habitual)))["habit"] <= params.OCCASIONAL_TRIPS).all()
+    started = reformed.filter(pl.col("habit") > params.OCCASIONAL_TRIPS)
+    assert started.height == len(habitual) and not started["plate"].is_in(list(habitual)).any()
     again = wim.passages(w, reformed, day, 1.0)
     judged_again = records.determine(again.lazy().with_columns(records.local_day()), tables).collect()
-    assert judged_again.filter(pl.col("outcome") != "none").height < over.height / 2
+    assert not judged_again.filter(pl.col("outcome") != "none")["plate"].is_in(list(habitual)).any()
 
 
 @pytest.mark.django_db(transaction=True)

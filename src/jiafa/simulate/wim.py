@@ -7,6 +7,7 @@ records.
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -60,10 +61,21 @@ def fleet(world: World, day: date) -> pl.DataFrame:
     return trucks.join(classes, on=["axles", "combination", "single_drive_axle"], how="left")
 
 
-def reformed(trucks: pl.DataFrame, plates: list[str]) -> pl.DataFrame:
-    """The fleet after these trucks stopped running overloaded (a penalty deterred their owner)."""
-    stopped = c("plate").is_in(plates) & (c("habit") > params.OCCASIONAL_TRIPS)
-    return trucks.with_columns(habit=pl.when(stopped).then(params.OCCASIONAL_TRIPS).otherwise(c("habit")))
+def reformed(trucks: pl.DataFrame, plates: list[str], rng: random.Random) -> pl.DataFrame:
+    """The fleet after these trucks stopped running overloaded (a penalty deterred their owner) — and as many
+    others started: the share of the fleet that overloads stays what the market makes it; enforcement changes
+    who, not how many."""
+    deterred = c("plate").is_in(plates) & (c("habit") > params.OCCASIONAL_TRIPS)
+    n = int(trucks.select(deterred.sum()).item())
+    lawful = trucks.with_row_index("row").filter(
+        (c("habit") <= params.OCCASIONAL_TRIPS) & ~c("plate").is_in(plates)
+    )
+    starting = lawful.sample(min(n, lawful.height), seed=rng.randrange(2**32))["row"]
+    habits = pl.Series([rng.uniform(*params.HABITUAL_TRIPS) for _ in range(starting.len())], dtype=pl.Float64)
+    habit = trucks["habit"].scatter(starting, habits) if starting.len() else trucks["habit"]
+    return trucks.with_columns(habit=habit).with_columns(
+        habit=pl.when(deterred).then(params.OCCASIONAL_TRIPS).otherwise(c("habit"))
+    )
 
 
 def passages(world: World, trucks: pl.DataFrame, day: date, factor: float) -> pl.DataFrame:

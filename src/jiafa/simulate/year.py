@@ -311,7 +311,8 @@ class Year:
                 case_id = self._new_case(
                     code, day, unit=ROAD_TRANSPORT_UNIT, owner=owner, plate=plate, facts=facts
                 )
-                self.trucks = wim.reformed(self.trucks, [plate] if plate else self.fleet_of[owner.id_no])
+                deterred = [plate] if plate else self.fleet_of[owner.id_no]
+                self.trucks = wim.reformed(self.trucks, deterred, self.rng)
             note = f"已登记案件 #{case_id}" if case_id else "已抄告车辆登记地交通运输主管部门"
             self._try(followups.complete, followup.pk, actor=bureau, note=note)
 
