@@ -1,4 +1,7 @@
+from typing import Any
+
 from django import template
+from django.http import QueryDict
 
 from jiafa.core.audit import LABELS, OBJECT_LABELS
 from jiafa.core.models import AuditEntry
@@ -32,3 +35,13 @@ def filesize(size: int) -> str:
             return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
         size /= 1024  # type: ignore[assignment]
     return ""
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context: dict[str, Any], number: int) -> str:
+    """The current list's address on page `number`, every filter kept: the view's `query` (the filters it
+    applied, e.g. after a form was posted) or else the request's own."""
+    query = context.get("query")
+    params = QueryDict(query, mutable=True) if query is not None else context["request"].GET.copy()
+    params["page"] = str(number)
+    return "?" + params.urlencode()
