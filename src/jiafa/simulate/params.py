@@ -34,13 +34,13 @@ PLATE_REGIONS = [
 ]
 
 # ── How they load ─────────────────────────────────────────────────────────────────────────────────────
-HABITUAL_SHARE = 0.0016  # trucks that run overloaded habitually
+HABITUAL_SHARE = 0.0009  # trucks that run overloaded habitually
 HABITUAL_TRIPS = (0.3, 0.9)  # the share of such a truck's trips that are overloaded (uniform between)
 OCCASIONAL_TRIPS = 0.0008  # any other truck, on any trip
 OVERLOAD_RATE_MIN = 0.02  # 超限率 of an overloaded trip: this much plus an exponential spread …
 OVERLOAD_RATE_MEAN = 0.14  # … with this mean (most run a little over, within the weighing tolerance)
 OVERLOAD_RATE_MAX = 1.71  # the report's worst: 28 cross-province vehicles up to 171% over
-EXTREME_SHARE = 0.015  # of habitual overloaders: the extreme ones, uniform from EXTREME_FROM to the maximum
+EXTREME_SHARE = 0.03  # of habitual overloaders: the extreme ones, uniform from EXTREME_FROM to the maximum
 EXTREME_FROM = 0.5
 HUNDRED_TONNE_SHARE = 0.004  # of six-axle trucks: "百吨王" loaded over 100 t when they overload
 EMPTY_LOAD = (0.35, 0.98)  # load of a lawful trip, as a share of the limit (uniform)
