@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import threading
 from datetime import date, timedelta
 from pathlib import Path
@@ -16,10 +17,11 @@ import pytest
 from django.core.management import call_command
 
 from jiafa.core import evidence
-from jiafa.core.models import AuditEntry, OrgUnit
-from jiafa.overload import lake, pipeline, records
+from jiafa.core.errors import ErrorCode, JiafaError
+from jiafa.core.models import AuditEntry, EvidenceBlob, OrgUnit
+from jiafa.overload import lake, packs, pipeline, records
 from jiafa.overload.models import Calibration, Finding, IngestBatch, WimStation
-from tests.conftest import HAINING, TONGXIANG
+from tests.conftest import HAINING, TONGXIANG, run_command
 from tests.overload.test_records import HEADER, NOON, csv_line, frame, record
 
 LOADS_65T = [7500, 11900, 11900, 11200, 11200, 11300]
@@ -111,7 +113,7 @@ def findings() -> list[dict[str, Any]]:
         "hundred_tonne",
         "serious",
         "basis",
-        "evidence_id",
+        "pack_sha256",
         "status",
         "version",
     )
@@ -237,7 +239,7 @@ def test_a_later_file_that_continues_a_trip_updates_its_finding(world, tmp_path)
         6000,
     )
     assert found.version == 2 and found.station.code == "ZJ-002"
-    assert json.loads(Path(found.evidence.path).read_text())["record"]["record_id"] == "A2"
+    assert json.loads(packs.read(found))["record"]["record_id"] == "A2"
 
 
 def test_records_pushed_one_by_one_end_in_the_same_finding_as_one_file(world, settings, tmp_path):
@@ -291,9 +293,9 @@ def test_each_finding_has_its_evidence_pack_fixed_by_its_hash(world, tmp_path):
     pipeline.ingest_path(write_csv(tmp_path / "records.csv", trip_rows()))
     pipeline.detect()
     trip = Finding.objects.get(record_id="A2")
-    assert trip.evidence is not None
-    content = Path(trip.evidence.path).read_bytes()
-    assert hashlib.sha256(content).hexdigest() == trip.evidence_id
+    assert trip.evidence is None and trip.pack_archive is not None  # the run's archive holds the pack
+    content = packs.read(trip)
+    assert hashlib.sha256(content).hexdigest() == trip.pack_sha256 and len(content) == trip.pack_length
     pack = json.loads(content)
     assert pack["record"]["record_id"] == "A2" and pack["record"]["passed_at"] == "2025-06-02T14:00:00+08:00"
     assert pack["record"]["axle_loads_kg"] == LOADS_65T
@@ -321,7 +323,54 @@ def test_each_finding_has_its_evidence_pack_fixed_by_its_hash(world, tmp_path):
         "calibration_certificate": None,
     }
     checked, problems = evidence.verify()
-    assert checked == 2 and problems == []
+    assert checked == 1 and problems == []  # one archive for the run's two findings
+
+
+def test_a_runs_packs_are_one_archive_line_by_line_in_record_order(world, tmp_path):
+    pipeline.ingest_path(write_csv(tmp_path / "records.csv", trip_rows()))
+    pipeline.detect()
+    a2, c1 = Finding.objects.order_by("record_id")
+    assert a2.pack_archive_id == c1.pack_archive_id and EvidenceBlob.objects.count() == 1
+    archive = a2.pack_archive
+    assert archive is not None and archive.content_type == packs.ARCHIVE_TYPE
+    data = Path(archive.path).read_bytes()
+    assert hashlib.sha256(data).hexdigest() == archive.sha256 and len(data) == archive.size
+    assert data == packs.read(a2) + b"\n" + packs.read(c1) + b"\n"
+    assert (a2.pack_offset, c1.pack_offset) == (0, a2.pack_length + 1)
+    assert [json.loads(line)["record"]["record_id"] for line in data.splitlines()] == ["A2", "C1"]
+
+
+def test_a_changed_archive_is_caught_by_verify_and_when_its_pack_is_read(world, tmp_path):
+    pipeline.ingest_path(write_csv(tmp_path / "records.csv", trip_rows()))
+    pipeline.detect()
+    a2, c1 = Finding.objects.order_by("record_id")
+    assert run_command("evidence", "verify")[0] == 0
+    path = Path(a2.pack_archive.path)
+    data = path.read_bytes()
+    os.chmod(path, 0o644)
+    path.write_bytes(data.replace(b'"fine_yuan":6000', b'"fine_yuan":9000'))  # within A2's pack only
+    code, out, _ = run_command("evidence", "verify")
+    assert code == 1 and a2.pack_archive_id in out and "被改动" in out
+    with pytest.raises(JiafaError) as e:
+        packs.read(a2)
+    assert e.value.code == ErrorCode.CONFLICT and "哈希值不符" in e.value.message
+    assert json.loads(packs.read(c1))["record"]["record_id"] == "C1"  # its slice is untouched
+
+
+def test_detection_redone_after_it_stopped_finds_its_archive_in_place(world, tmp_path, monkeypatch):
+    pipeline.ingest_path(write_csv(tmp_path / "records.csv", trip_rows()))
+
+    def stop(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("power cut")
+
+    with monkeypatch.context() as m:
+        m.setattr(pipeline, "_create", stop)  # after the archive's file, before any row
+        with pytest.raises(RuntimeError):
+            pipeline.detect()
+    assert not Finding.objects.exists() and not EvidenceBlob.objects.exists()
+    assert pipeline.detect().findings_created == 2
+    blob = EvidenceBlob.objects.get()
+    assert run_command("evidence", "verify")[0] == 0 and blob.size == len(Path(blob.path).read_bytes())
 
 
 # ── Audit ────────────────────────────────────────────────────────────────────────────────────────────

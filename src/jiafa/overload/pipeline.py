@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
@@ -37,13 +36,12 @@ from jiafa.core import audit
 from jiafa.core.models import EvidenceBlob, User
 from jiafa.law import overload
 from jiafa.law.book import rulebook
-from jiafa.overload import lake, records
+from jiafa.overload import lake, packs, records
 from jiafa.overload.models import Calibration, Finding, IngestBatch, WimStation
 
 c = pl.col
 CHUNK_ROWS = 500_000  # records read, validated and written at a time: what bounds the memory of an ingest
 DB_BATCH = 2000  # rows per INSERT
-PACK_TYPE = "application/json"
 PACK_FORMAT = "jiafa-wim-evidence-1"
 CONTEXT_DAYS = 1  # earlier violations read back for trips that continue: this many days either side
 OWNER_SLACK = timedelta(days=7)  # how far a finding's own time may lie from the records of its trip
@@ -360,17 +358,22 @@ def _write_findings(
             extend.append((owner.pk, ids))
     updated = len(redo) + len(extend)
     need = pl.concat([worst.filter(c("owner").is_null()), pl.DataFrame(redo, schema=worst.schema)])
-    packed = _packed(need, tables)
-    data = [p.encode() for p in packed["pack"]]
-    shas = [hashlib.sha256(d).hexdigest() for d in data]
-    packed = packed.with_columns(evidence=pl.Series(shas, dtype=pl.String))
-    _store_packs(data, shas)
+    packed = _packed(need, tables).sort("record_id")  # the archive's order: the same run, the same bytes
+    archive = packs.archive(packed["pack"].to_list())
+    packed = packed.with_columns(
+        pack_archive=pl.lit(archive.sha256),
+        pack_offset=pl.Series(archive.offsets, dtype=pl.Int64),
+        pack_length=pl.Series(archive.lengths, dtype=pl.Int64),
+        pack_sha256=pl.Series(archive.shas, dtype=pl.String),
+    )
+    blob = packs.store_archive(archive) if packed.height else None  # the file first, its row after
     with transaction.atomic():
-        _insert(
-            EvidenceBlob,
-            {"sha256": shas, "size": [len(d) for d in data], "content_type": [PACK_TYPE] * len(data)},
-            ignore_conflicts=True,
-        )
+        if blob is not None:
+            _insert(
+                EvidenceBlob,
+                {"sha256": [blob.sha256], "size": [blob.size], "content_type": [blob.content_type]},
+                ignore_conflicts=True,
+            )
         created = _create(packed.filter(c("owner").is_null()))
         redone = packed.filter(c("owner").is_not_null())
         columns = _finding_columns(redone)
@@ -641,49 +644,6 @@ def _pack() -> pl.Expr:
     )
 
 
-def _store_packs(data: list[bytes], shas: list[str]) -> None:
-    """The evidence packs into the evidence store: content-addressed, read-only and never overwritten, as
-    core.evidence.store keeps files, but in bulk — store() per pack would cost a transaction, an fsync and
-    four file-system operations each, more than all the rest of detection. Each pack is created in place,
-    exclusively; files first, rows after, so a blob row always has its whole file."""
-    root = str(settings.EVIDENCE_DIR)
-    finals = [f"{root}/{s[:2]}/{s[2:4]}/{s}" for s in shas]
-    if finals and finals[0] != str(EvidenceBlob(sha256=shas[0]).path):
-        raise RuntimeError("the evidence store's layout has changed")
-    for final, content in zip(finals, data, strict=True):
-        try:
-            _create_file(final, content)
-        except FileExistsError:
-            _check_stored(final, content)
-
-
-def _create_file(path: str, content: bytes) -> None:
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
-    except FileNotFoundError:  # its folder is new
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
-    try:
-        os.write(fd, content)
-    finally:
-        os.close(fd)
-
-
-def _check_stored(path: str, content: bytes) -> None:
-    """A pack already in place: the same bytes (a run redone) are fine. Other bytes without a blob row are
-    what a run that stopped while writing left behind, and are replaced; with a blob row they are a stored
-    file someone changed, which only `jiafa evidence verify` may judge — detection stops."""
-    with open(path, "rb") as f:
-        if f.read() == content:
-            return
-    sha = os.path.basename(path)
-    if EvidenceBlob.objects.filter(sha256=sha).exists():
-        raise RuntimeError(f"evidence file {sha} differs from its hash; run `jiafa evidence verify`")
-    tmp = f"{path}.{os.getpid()}.tmp"
-    _create_file(tmp, content)
-    os.replace(tmp, path)
-
-
 def _insert(
     model: type[models.Model], columns: dict[str, list[Any]], *, ignore_conflicts: bool = False
 ) -> None:
@@ -747,7 +707,11 @@ def _finding_columns(rows: pl.DataFrame) -> dict[str, list[Any]]:
         "hundred_tonne": rows["hundred_tonne"].to_list(),
         "serious": rows["serious"].to_list(),
         "basis": rows["basis"].to_list(),
-        "evidence_id": rows["evidence"].to_list(),
+        "pack_archive_id": rows["pack_archive"].to_list(),
+        "pack_offset": rows["pack_offset"].to_list(),
+        "pack_length": rows["pack_length"].to_list(),
+        "pack_sha256": rows["pack_sha256"].to_list(),
+        "evidence_id": [None] * rows.height,  # a redetermined finding's own pack is in the archive now
     }
 
 
