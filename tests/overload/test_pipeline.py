@@ -8,7 +8,8 @@ import io
 import json
 import os
 import threading
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -494,3 +495,40 @@ def test_the_finding_page_shows_the_trip_from_the_lake(world, tmp_path, web_as, 
     assert page.status_code == 200 and "A1" in text and "A2" in text
     front = next(r["photo_front"] for r in trip_rows() if r["record_id"] == "A1")
     assert front in text  # evidence references shown as the hex SHA-256 the station sent
+
+
+def test_findings_written_in_bulk_read_back_and_are_found_as_the_orm_writes_them(world):
+    """Times, decimals and JSON are put in the database's form in Polars, a column at a time: they must read
+    back as written, and a lookup by exact time (text on SQLite) must find them, with microseconds or not."""
+    station = world["ZJ-001"]
+    times = [datetime(2025, 6, 2, 6, 0, tzinfo=UTC), datetime(2025, 6, 2, 6, 0, 0, 1500, tzinfo=UTC)]
+    basis = [{"law": "超限运输车辆行驶公路管理规定", "article": "第三条"}]
+    frame = pl.DataFrame(
+        {
+            "record_id": ["T1", "T2"],
+            "record_ids": [["T1"], ["T0", 'T"2\\']],
+            "station_id": [station.pk] * 2,
+            "org_unit_id": [station.org_unit_id] * 2,
+            "passed_at": times,
+            "plate": ["浙F12345"] * 2,
+            "plate_color": ["黄"] * 2,
+            "axles": [6, 6],
+            "gross_kg": [62000, 98000],
+            "limit_kg": [49000, 49000],
+            "tolerance_kg": [3100, 4900],
+            "overload_kg": [9900, 44100],
+            "overload_rate": ["0.0005", "0.9000"],
+            "outcome": ["fine", "fine"],
+            "fine_yuan": [4500, 22000],
+            "hundred_tonne": [False, False],
+            "serious": [False, False],
+            "basis": [basis, basis],
+        }
+    )
+    pipeline._insert(Finding, frame)
+    for record_id, at in zip(["T1", "T2"], times, strict=True):
+        assert Finding.objects.get(passed_at=at).record_id == record_id
+    assert list(Finding.objects.filter(passed_at__gt=times[0]).values_list("record_id", flat=True)) == ["T2"]
+    t2 = Finding.objects.get(record_id="T2")
+    assert (t2.record_ids, t2.basis, t2.overload_rate) == (["T0", 'T"2\\'], basis, Decimal("0.9000"))
+    assert (t2.status, t2.version, t2.dismiss_reason, t2.evidence_id) == ("pending", 1, "", None)

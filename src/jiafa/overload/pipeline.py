@@ -29,7 +29,6 @@ import polars as pl
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import F
-from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from jiafa.core import audit
@@ -369,16 +368,10 @@ def _write_findings(
     blob = packs.store_archive(archive) if packed.height else None  # the file first, its row after
     with transaction.atomic():
         if blob is not None:
-            _insert(
-                EvidenceBlob,
-                {"sha256": [blob.sha256], "size": [blob.size], "content_type": [blob.content_type]},
-                ignore_conflicts=True,
-            )
+            EvidenceBlob.objects.bulk_create([blob], ignore_conflicts=True)  # a redone run's is there
         created = _create(packed.filter(c("owner").is_null()))
         redone = packed.filter(c("owner").is_not_null())
-        columns = _finding_columns(redone)
-        for i, pk in enumerate(redone["owner"]):
-            fields = {k: v[i] for k, v in columns.items()}
+        for pk, fields in zip(redone["owner"], _finding_frame(redone).to_dicts(), strict=True):
             changeable = Finding.objects.filter(pk=pk, status=Finding.Status.PENDING, case__isnull=True)
             if not changeable.update(**fields, version=F("version") + 1):  # reviewed meanwhile
                 extend.append((pk, fields["record_ids"]))
@@ -644,77 +637,90 @@ def _pack() -> pl.Expr:
     )
 
 
-def _insert(
-    model: type[models.Model], columns: dict[str, list[Any]], *, ignore_conflicts: bool = False
-) -> None:
-    """INSERT rows, given column by column, with executemany DB_BATCH at a time: what bulk_create does, minus
-    a model instance per row and a trip through its field per value — only the values the database adapter
-    can't take as they are (times, decimals, JSON) are prepared. Fields left out take their default."""
-    n = len(next(iter(columns.values())))
-    if n == 0:
+def _insert(model: type[models.Model], rows: pl.DataFrame) -> None:
+    """INSERT rows, given as a frame of field values named by attname, with executemany DB_BATCH at a time:
+    what bulk_create does, minus a model instance per row and a trip through its field per value — the values
+    the database adapter can't take as they are (JSON, and on SQLite times) are put in its form in Polars,
+    a column at a time. Fields left out take their default."""
+    if rows.is_empty():
         return
     now = timezone.now()
     fields = [f for f in model._meta.concrete_fields if not isinstance(f, models.AutoField)]
     values: list[Iterable[Any]] = []
     for f in fields:
-        prepared = f.get_internal_type() in PREPARED_TYPES
-        if f.attname not in columns:
+        if f.attname in rows.columns:
+            values.append(rows.select(_db_form(f, rows.schema[f.attname])).to_series().to_list())
+        else:
             auto = getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False)
             default = now if auto else f.get_default()
-            values.append(
-                itertools.repeat(f.get_db_prep_save(default, connection) if prepared else default, n)
-            )
-        elif prepared:
-            values.append([f.get_db_prep_save(v, connection) for v in columns[f.attname]])
-        else:
-            values.append(columns[f.attname])
-    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
-    names = ", ".join(connection.ops.quote_name(f.column) for f in fields if f.column)
+            values.append(itertools.repeat(f.get_db_prep_save(default, connection), rows.height))
+    names = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
-    sql = (
-        f"{connection.ops.insert_statement(on_conflict=on_conflict)} {table} ({names})"
-        f" VALUES ({', '.join(['%s'] * len(fields))})"
-        + connection.ops.on_conflict_suffix_sql(fields, on_conflict, None, None)
-    )
-    rows = list(zip(*values, strict=False))
+    sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(fields))})"
     with connection.cursor() as cursor:
-        for chunk in _batched(rows, DB_BATCH):
+        for chunk in _batched(list(zip(*values, strict=False)), DB_BATCH):
             cursor.executemany(sql, chunk)
+
+
+def _db_form(field: models.Field[Any, Any], dtype: pl.DataType) -> pl.Expr:
+    """A column of field values as the database adapter takes them, the way the field's get_db_prep_save
+    would give them one by one: JSON as its text; an aware time, on SQLite, as the naive UTC text Django
+    stores (`str()` of the time: no fraction when it has no microseconds)."""
+    value = c(field.attname)
+    kind = field.get_internal_type()
+    if kind == "JSONField" and dtype != pl.String():
+        prefix = f'{{"{field.attname}":'  # Polars encodes structs: take the value out of {"name":value}
+        wrapped = pl.struct(value).struct.json_encode()
+        inner = wrapped.str.slice(len(prefix), wrapped.str.len_chars() - len(prefix) - 1)
+        return pl.when(value.is_not_null()).then(inner)
+    if kind == "DateTimeField" and isinstance(dtype, pl.Datetime) and dtype.time_zone is not None:
+        if connection.vendor != "sqlite":
+            return value  # aware times go to the adapter as they are
+        utc = value.dt.convert_time_zone("UTC")
+        whole, fraction = utc.dt.to_string("%Y-%m-%d %H:%M:%S"), utc.dt.to_string("%Y-%m-%d %H:%M:%S%.6f")
+        return pl.when(utc.dt.microsecond() == 0).then(whole).otherwise(fraction)
+    if kind in PREPARED_TYPES and dtype != pl.String():  # text is taken as it is: JSON, a decimal
+        raise ValueError(f"{field.attname}: no vectorised form for {kind} from {dtype}")
+    return value
 
 
 PREPARED_TYPES = {"DateTimeField", "DateField", "TimeField", "DecimalField", "JSONField", "UUIDField"}
 
 
-def _finding_columns(rows: pl.DataFrame) -> dict[str, list[Any]]:
-    """The findings' field values, column by column."""
-    rate = rows["overload_rate_scaled"].to_list()
-    return {
-        "record_id": rows["record_id"].to_list(),
-        "record_ids": rows["record_ids"].to_list(),
-        "station_id": rows["station_pk"].to_list(),
-        "org_unit_id": rows["org_unit_id"].to_list(),
-        "passed_at": rows["passed_at"].to_list(),
-        "plate": rows["plate"].to_list(),
-        "plate_color": rows["plate_color"].to_list(),
-        "axles": rows["axles"].to_list(),
-        "gross_kg": rows["gross_kg"].to_list(),
-        "limit_kg": rows["limit_kg"].to_list(),
-        "tolerance_kg": rows["tolerance_kg"].to_list(),
-        "overload_kg": rows["overload_kg"].to_list(),
-        "overload_rate": [records.overload_rate(r) for r in rate],
-        "outcome": rows["outcome"].to_list(),
-        "fine_yuan": rows["fine_yuan"].to_list(),
-        "hundred_tonne": rows["hundred_tonne"].to_list(),
-        "serious": rows["serious"].to_list(),
-        "basis": rows["basis"].to_list(),
-        "pack_archive_id": rows["pack_archive"].to_list(),
-        "pack_offset": rows["pack_offset"].to_list(),
-        "pack_length": rows["pack_length"].to_list(),
-        "pack_sha256": rows["pack_sha256"].to_list(),
-        "evidence_id": [None] * rows.height,  # a redetermined finding's own pack is in the archive now
-    }
+def _finding_frame(rows: pl.DataFrame) -> pl.DataFrame:
+    """The findings' field values, by attname (the rate as the decimal text of its scaled integer)."""
+    scaled = c("overload_rate_scaled")
+    unit = 10**overload.RATE_DECIMALS
+    rate = pl.format(
+        "{}.{}", scaled // unit, (scaled % unit).cast(pl.String).str.zfill(overload.RATE_DECIMALS)
+    )
+    return rows.select(
+        "record_id",
+        "record_ids",
+        c("station_pk").alias("station_id"),
+        "org_unit_id",
+        "passed_at",
+        "plate",
+        "plate_color",
+        "axles",
+        "gross_kg",
+        "limit_kg",
+        "tolerance_kg",
+        "overload_kg",
+        rate.alias("overload_rate"),
+        "outcome",
+        "fine_yuan",
+        "hundred_tonne",
+        "serious",
+        "basis",
+        c("pack_archive").alias("pack_archive_id"),
+        "pack_offset",
+        "pack_length",
+        "pack_sha256",
+        pl.lit(None, pl.String).alias("evidence_id"),  # a redetermined finding's own pack is in the archive
+    )
 
 
 def _create(rows: pl.DataFrame) -> int:
-    _insert(Finding, _finding_columns(rows))
+    _insert(Finding, _finding_frame(rows))
     return rows.height
