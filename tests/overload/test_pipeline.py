@@ -181,6 +181,24 @@ def test_ingesting_the_same_records_twice_changes_nothing(world, tmp_path):
     assert pipeline.detect().findings_created == 2
 
 
+def test_parts_written_with_the_earlier_compression_are_still_read(world, tmp_path, monkeypatch):
+    first, second, *_ = trip_rows()
+    with monkeypatch.context() as m:  # the lake as it was written before LZ4
+        m.setattr(lake, "WRITE_OPTIONS", {"compression": "zstd", "compression_level": 1})
+        pipeline.ingest_path(write_csv(tmp_path / "one.csv", [first]))
+    pipeline.ingest_path(
+        write_csv(tmp_path / "two.csv", [first, second])
+    )  # first: a duplicate of the old part
+    old, new = lake_parts()
+    assert ZSTD_FRAME in old.read_bytes() and ZSTD_FRAME not in new.read_bytes()
+    assert pipeline.detect().examined == 2
+    found = Finding.objects.get()
+    assert (found.record_id, found.record_ids) == ("A2", ["A1", "A2"])
+
+
+ZSTD_FRAME = b"\x28\xb5\x2f\xfd"  # the magic number every zstd frame starts with
+
+
 def test_a_refused_record_sent_again_after_its_cause_is_put_right_is_accepted(world, tmp_path):
     path = write_csv(tmp_path / "records.csv", [record(station_id="ZJ-003")])
     assert pipeline.ingest_path(path).rejected == {"no_calibration": 1}

@@ -170,7 +170,7 @@ def _ingest_chunk(chunk: pl.DataFrame, batch: IngestBatch, now: datetime) -> Non
         for key, on_day in keys.items():
             parts[lake.VALID, key] = _lake_rows(checked.lazy().filter(on_day & valid), batch.pk)
             parts[lake.REJECTED, key] = _rejected_rows(checked.lazy().filter(on_day & rejected), batch.pk)
-        lake.add_parts(root, parts)
+        lake.add_parts(root, dict(zip(parts, pl.collect_all(parts.values()), strict=True)))
     batch.duplicates += chunk.height - checked.height
     batch.accepted += checked.height - checked["reject_reason"].count()
     for reason, n in checked["reject_reason"].drop_nulls().value_counts().iter_rows():
