@@ -155,9 +155,15 @@ class Finding(models.Model):
     )
     pack_offset = models.PositiveBigIntegerField("归档内偏移（字节）", null=True, blank=True)
     pack_length = models.PositiveIntegerField("证据包大小（字节）", null=True, blank=True)
-    evidence = models.ForeignKey(EvidenceBlob, models.PROTECT, null=True, blank=True, verbose_name="证据包")
+    evidence = (
+        models.ForeignKey(  # not indexed, as `reviewed_by`: empty when detection inserts, never a filter
+            EvidenceBlob, models.PROTECT, null=True, blank=True, db_index=False, verbose_name="证据包"
+        )
+    )
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
-    reviewed_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+    reviewed_by = models.ForeignKey(
+        User, models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     dismiss_reason = models.CharField("排除理由", max_length=200, blank=True)
     case = models.ForeignKey(Case, models.PROTECT, null=True, blank=True, related_name="findings")

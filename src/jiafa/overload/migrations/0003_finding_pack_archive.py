@@ -1,7 +1,9 @@
 """Findings locate their evidence pack in their detection run's archive (overload.packs). Findings stored
-before keep their pack as a blob of their own (`evidence`); their `pack_sha256` is that blob's hash."""
+before keep their pack as a blob of their own (`evidence`); their `pack_sha256` is that blob's hash. The
+`evidence` and `reviewed_by` columns lose their indexes: nothing looks findings up by them."""
 
 import django.db.models.deletion
+from django.conf import settings
 from django.db import migrations, models
 from django.db.models import F
 
@@ -15,6 +17,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("core", "0003_station_role"),
         ("overload", "0002_followup"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -47,4 +50,29 @@ class Migration(migrations.Migration):
             field=models.PositiveIntegerField(blank=True, null=True, verbose_name="证据包大小（字节）"),
         ),
         migrations.RunPython(pack_hashes, migrations.RunPython.noop),
+        # Two indexes fewer to keep up on each finding detection inserts: never used to look findings up.
+        migrations.AlterField(
+            model_name="finding",
+            name="evidence",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="core.evidenceblob",
+                verbose_name="证据包",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="finding",
+            name="reviewed_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
+        ),
     ]
