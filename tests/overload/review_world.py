@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import polars as pl
 from django.utils import timezone
 
 from jiafa.core import evidence
@@ -87,7 +88,7 @@ class World:
                 located = {"evidence": blob, "pack_sha256": blob.sha256}
             else:
                 # The pack in the middle of its archive, as most packs lie.
-                archive = packs.archive(["{}", body, "[]"])
+                archive = packs.archive(pl.Series(["{}", body, "[]"]))
                 packs.store_archive(archive).save()
                 located = {
                     "pack_archive_id": archive.sha256,

@@ -359,6 +359,14 @@ def test_a_runs_packs_are_one_archive_line_by_line_in_record_order(world, tmp_pa
     assert [json.loads(line)["record"]["record_id"] for line in data.splitlines()] == ["A2", "C1"]
 
 
+def test_an_archive_locates_each_pack_by_bytes_and_refuses_a_pack_of_two_lines():
+    made = packs.archive(pl.Series(['{"站":"桐乡"}', "{}"]))
+    assert made.data == '{"站":"桐乡"}\n{}\n'.encode() and made.offsets == [0, 17] and made.lengths == [16, 2]
+    assert made.shas == [hashlib.sha256(p.encode()).hexdigest() for p in ('{"站":"桐乡"}', "{}")]
+    with pytest.raises(ValueError):
+        packs.archive(pl.Series(['{"a":\n1}']))
+
+
 def test_a_changed_archive_is_caught_by_verify_and_when_its_pack_is_read(world, tmp_path):
     pipeline.ingest_path(write_csv(tmp_path / "records.csv", trip_rows()))
     pipeline.detect()

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
 
+import polars as pl
+
 from jiafa.core import evidence
 from jiafa.core.errors import ErrorCode, JiafaError
 from jiafa.core.models import EvidenceBlob
@@ -41,20 +43,20 @@ class Archive:
     shas: list[str]
 
 
-def archive(packs: list[str]) -> Archive:
+def archive(packs: pl.Series) -> Archive:
     """The packs, in the order given, one per line. A pack is one line of JSON: it never holds a newline."""
-    encoded = [p.encode() for p in packs]
-    if any(b"\n" in p for p in encoded):
+    lengths = packs.str.len_bytes().to_list()
+    data = "".join(f"{p}\n" for p in packs.to_list()).encode()
+    if data.count(b"\n") != len(lengths):
         raise ValueError("an evidence pack must be a single line of JSON")
-    lengths = [len(p) for p in encoded]
     offsets = [0, *accumulate(n + 1 for n in lengths)][:-1]
-    data = b"".join(p + b"\n" for p in encoded)
+    view = memoryview(data)
     return Archive(
         data=data,
         sha256=hashlib.sha256(data).hexdigest(),
         offsets=offsets,
         lengths=lengths,
-        shas=[hashlib.sha256(p).hexdigest() for p in encoded],
+        shas=[hashlib.sha256(view[o : o + n]).hexdigest() for o, n in zip(offsets, lengths, strict=True)],
     )
 
 

@@ -358,7 +358,7 @@ def _write_findings(
     updated = len(redo) + len(extend)
     need = pl.concat([worst.filter(c("owner").is_null()), pl.DataFrame(redo, schema=worst.schema)])
     packed = _packed(need, tables).sort("record_id")  # the archive's order: the same run, the same bytes
-    archive = packs.archive(packed["pack"].to_list())
+    archive = packs.archive(packed["pack"])
     packed = packed.with_columns(
         pack_archive=pl.lit(archive.sha256),
         pack_offset=pl.Series(archive.offsets, dtype=pl.Int64),
