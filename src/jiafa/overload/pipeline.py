@@ -688,12 +688,7 @@ PREPARED_TYPES = {"DateTimeField", "DateField", "TimeField", "DecimalField", "JS
 
 
 def _finding_frame(rows: pl.DataFrame) -> pl.DataFrame:
-    """The findings' field values, by attname (the rate as the decimal text of its scaled integer)."""
-    scaled = c("overload_rate_scaled")
-    unit = 10**overload.RATE_DECIMALS
-    rate = pl.format(
-        "{}.{}", scaled // unit, (scaled % unit).cast(pl.String).str.zfill(overload.RATE_DECIMALS)
-    )
+    """The findings' field values, by attname."""
     return rows.select(
         "record_id",
         "record_ids",
@@ -707,7 +702,7 @@ def _finding_frame(rows: pl.DataFrame) -> pl.DataFrame:
         "limit_kg",
         "tolerance_kg",
         "overload_kg",
-        rate.alias("overload_rate"),
+        records.overload_rate(c("overload_rate_scaled")).alias("overload_rate"),
         "outcome",
         "fine_yuan",
         "hundred_tonne",
