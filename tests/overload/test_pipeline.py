@@ -345,7 +345,7 @@ def test_each_finding_has_its_evidence_pack_fixed_by_its_hash(world, tmp_path):
     assert checked == 1 and problems == []  # one archive for the run's two findings
 
 
-def test_a_runs_packs_are_one_archive_line_by_line_in_record_order(world, tmp_path):
+def test_a_runs_packs_are_one_archive_line_by_line_in_record_order(world, settings, tmp_path):
     pipeline.ingest_path(write_csv(tmp_path / "records.csv", trip_rows()))
     pipeline.detect()
     a2, c1 = Finding.objects.order_by("record_id")
@@ -357,6 +357,7 @@ def test_a_runs_packs_are_one_archive_line_by_line_in_record_order(world, tmp_pa
     assert data == packs.read(a2) + b"\n" + packs.read(c1) + b"\n"
     assert (a2.pack_offset, c1.pack_offset) == (0, a2.pack_length + 1)
     assert [json.loads(line)["record"]["record_id"] for line in data.splitlines()] == ["A2", "C1"]
+    assert not any((Path(settings.EVIDENCE_DIR) / "tmp").iterdir())  # nothing left half-written
 
 
 def test_an_archive_locates_each_pack_by_bytes_and_refuses_a_pack_of_two_lines():

@@ -17,11 +17,13 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import uuid
 from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
 
 import polars as pl
+from django.conf import settings
 
 from jiafa.core import evidence
 from jiafa.core.errors import ErrorCode, JiafaError
@@ -70,16 +72,18 @@ def store_archive(archive: Archive) -> EvidenceBlob:
     blob = EvidenceBlob(sha256=archive.sha256, size=len(archive.data), content_type=ARCHIVE_TYPE)
     final = Path(blob.path)
     final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = final.parent / f".{archive.sha256}.{os.getpid()}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o444)
+    staging = Path(settings.EVIDENCE_DIR) / "tmp"  # where core.evidence.store stages its files too
+    staging.mkdir(parents=True, exist_ok=True)
+    tmp = staging / f"archive-{uuid.uuid4().hex}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
     try:
-        view = memoryview(archive.data)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    try:
+        try:
+            view = memoryview(archive.data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         try:
             os.link(tmp, final)
         except FileExistsError:
