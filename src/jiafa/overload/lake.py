@@ -30,7 +30,7 @@ import polars as pl
 VALID, REJECTED, VIOLATIONS = "wim", "wim_rejected", "wim_violations"
 UNKNOWN_DAY = "unknown"
 PART = re.compile(r"^part-(\d{6,})\.parquet$")
-# LZ4: written about a fifth faster than zstd level 1 and read nearly twice as fast, for files about a third
+# LZ4: written about an eighth faster than zstd level 1 and read nearly twice as fast, for files about a third
 # larger (docs/decisions/0003-overload-throughput.md). Parts written with zstd before read as they are: a
 # Parquet file names its own compression. No column statistics: they cost a quarter of the writing time, and
 # no reader prunes by them (ids are not sorted, and a day's files are chosen by their folder).
