@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import polars as pl
 from django.utils import timezone
 
 from jiafa.core import evidence
@@ -16,6 +17,7 @@ from jiafa.core.models import User
 from jiafa.core.roles import Role
 from jiafa.law import overload
 from jiafa.law.book import rulebook
+from jiafa.overload import packs
 from jiafa.overload.models import Finding, Vehicle, WimStation
 from tests.cases.conftest import Team
 from tests.conftest import HAINING, TONGXIANG
@@ -66,18 +68,34 @@ class World:
         passed_at: dt.datetime | None = None,
         status: str = Finding.Status.PENDING,
         pack: bool = True,
+        own_blob: bool = False,
     ) -> Finding:
-        """A finding as the pipeline would write it: the determination of a 6-axle combination by WIM."""
+        """A finding as the pipeline would write it: the determination of a 6-axle combination by WIM, its
+        evidence pack in an archive; with `own_blob`, the pack a blob of its own, as detection stored packs
+        before archives."""
         self._n += 1
         station = station or self.station
         passed_at = passed_at or NOW - dt.timedelta(days=3, minutes=self._n)
         day = timezone.localtime(passed_at).date()
         a = overload.assess(overload.Vehicle(6, True), gross_kg, overload.Measurement.WIM, rulebook(), day)
         record_id = f"{station.code}-{self._n:06d}"
-        blob = None
+        located: dict[str, Any] = {}
         if pack:
-            body = {"record_id": record_id, "items": [{"kind": "photo_front", "sha256": "0" * 64}]}
-            blob = evidence.store(io.BytesIO(json.dumps(body).encode()), "application/json")
+            items = [{"kind": "photo_front", "sha256": "0" * 64}]
+            body = json.dumps({"record_id": record_id, "items": items})
+            if own_blob:
+                blob = evidence.store(io.BytesIO(body.encode()), "application/json")
+                located = {"evidence": blob, "pack_sha256": blob.sha256}
+            else:
+                # The pack in the middle of its archive, as most packs lie.
+                archive = packs.archive(pl.Series(["{}", body, "[]"]))
+                packs.store_archive(archive).save()
+                located = {
+                    "pack_archive_id": archive.sha256,
+                    "pack_offset": archive.offsets[1],
+                    "pack_length": archive.lengths[1],
+                    "pack_sha256": archive.shas[1],
+                }
         return Finding.objects.create(
             record_id=record_id,
             record_ids=[record_id],
@@ -97,6 +115,6 @@ class World:
             hundred_tonne=a.hundred_tonne,
             serious=a.serious,
             basis=a.basis,
-            evidence=blob,
             status=status,
+            **located,
         )

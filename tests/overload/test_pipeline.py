@@ -6,8 +6,10 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import threading
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +18,11 @@ import pytest
 from django.core.management import call_command
 
 from jiafa.core import evidence
-from jiafa.core.models import AuditEntry, OrgUnit
-from jiafa.overload import lake, pipeline, records
+from jiafa.core.errors import ErrorCode, JiafaError
+from jiafa.core.models import AuditEntry, EvidenceBlob, OrgUnit
+from jiafa.overload import lake, packs, pipeline, records
 from jiafa.overload.models import Calibration, Finding, IngestBatch, WimStation
-from tests.conftest import HAINING, TONGXIANG
+from tests.conftest import HAINING, TONGXIANG, run_command
 from tests.overload.test_records import HEADER, NOON, csv_line, frame, record
 
 LOADS_65T = [7500, 11900, 11900, 11200, 11200, 11300]
@@ -111,7 +114,7 @@ def findings() -> list[dict[str, Any]]:
         "hundred_tonne",
         "serious",
         "basis",
-        "evidence_id",
+        "pack_sha256",
         "status",
         "version",
     )
@@ -178,6 +181,24 @@ def test_ingesting_the_same_records_twice_changes_nothing(world, tmp_path):
     assert pipeline.detect().findings_created == 2
 
 
+def test_parts_written_with_the_earlier_compression_are_still_read(world, tmp_path, monkeypatch):
+    first, second, *_ = trip_rows()
+    with monkeypatch.context() as m:  # the lake as it was written before LZ4
+        m.setattr(lake, "WRITE_OPTIONS", {"compression": "zstd", "compression_level": 1})
+        pipeline.ingest_path(write_csv(tmp_path / "one.csv", [first]))
+    pipeline.ingest_path(
+        write_csv(tmp_path / "two.csv", [first, second])
+    )  # first: a duplicate of the old part
+    old, new = lake_parts()
+    assert ZSTD_FRAME in old.read_bytes() and ZSTD_FRAME not in new.read_bytes()
+    assert pipeline.detect().examined == 2
+    found = Finding.objects.get()
+    assert (found.record_id, found.record_ids) == ("A2", ["A1", "A2"])
+
+
+ZSTD_FRAME = b"\x28\xb5\x2f\xfd"  # the magic number every zstd frame starts with
+
+
 def test_a_refused_record_sent_again_after_its_cause_is_put_right_is_accepted(world, tmp_path):
     path = write_csv(tmp_path / "records.csv", [record(station_id="ZJ-003")])
     assert pipeline.ingest_path(path).rejected == {"no_calibration": 1}
@@ -237,7 +258,7 @@ def test_a_later_file_that_continues_a_trip_updates_its_finding(world, tmp_path)
         6000,
     )
     assert found.version == 2 and found.station.code == "ZJ-002"
-    assert json.loads(Path(found.evidence.path).read_text())["record"]["record_id"] == "A2"
+    assert json.loads(packs.read(found))["record"]["record_id"] == "A2"
 
 
 def test_records_pushed_one_by_one_end_in_the_same_finding_as_one_file(world, settings, tmp_path):
@@ -291,9 +312,9 @@ def test_each_finding_has_its_evidence_pack_fixed_by_its_hash(world, tmp_path):
     pipeline.ingest_path(write_csv(tmp_path / "records.csv", trip_rows()))
     pipeline.detect()
     trip = Finding.objects.get(record_id="A2")
-    assert trip.evidence is not None
-    content = Path(trip.evidence.path).read_bytes()
-    assert hashlib.sha256(content).hexdigest() == trip.evidence_id
+    assert trip.evidence is None and trip.pack_archive is not None  # the run's archive holds the pack
+    content = packs.read(trip)
+    assert hashlib.sha256(content).hexdigest() == trip.pack_sha256 and len(content) == trip.pack_length
     pack = json.loads(content)
     assert pack["record"]["record_id"] == "A2" and pack["record"]["passed_at"] == "2025-06-02T14:00:00+08:00"
     assert pack["record"]["axle_loads_kg"] == LOADS_65T
@@ -321,7 +342,63 @@ def test_each_finding_has_its_evidence_pack_fixed_by_its_hash(world, tmp_path):
         "calibration_certificate": None,
     }
     checked, problems = evidence.verify()
-    assert checked == 2 and problems == []
+    assert checked == 1 and problems == []  # one archive for the run's two findings
+
+
+def test_a_runs_packs_are_one_archive_line_by_line_in_record_order(world, settings, tmp_path):
+    pipeline.ingest_path(write_csv(tmp_path / "records.csv", trip_rows()))
+    pipeline.detect()
+    a2, c1 = Finding.objects.order_by("record_id")
+    assert a2.pack_archive_id == c1.pack_archive_id and EvidenceBlob.objects.count() == 1
+    archive = a2.pack_archive
+    assert archive is not None and archive.content_type == packs.ARCHIVE_TYPE
+    data = Path(archive.path).read_bytes()
+    assert hashlib.sha256(data).hexdigest() == archive.sha256 and len(data) == archive.size
+    assert data == packs.read(a2) + b"\n" + packs.read(c1) + b"\n"
+    assert (a2.pack_offset, c1.pack_offset) == (0, a2.pack_length + 1)
+    assert [json.loads(line)["record"]["record_id"] for line in data.splitlines()] == ["A2", "C1"]
+    assert not any((Path(settings.EVIDENCE_DIR) / "tmp").iterdir())  # nothing left half-written
+
+
+def test_an_archive_locates_each_pack_by_bytes_and_refuses_a_pack_of_two_lines():
+    made = packs.archive(pl.Series(['{"站":"桐乡"}', "{}"]))
+    assert made.data == '{"站":"桐乡"}\n{}\n'.encode() and made.offsets == [0, 17] and made.lengths == [16, 2]
+    assert made.shas == [hashlib.sha256(p.encode()).hexdigest() for p in ('{"站":"桐乡"}', "{}")]
+    with pytest.raises(ValueError):
+        packs.archive(pl.Series(['{"a":\n1}']))
+
+
+def test_a_changed_archive_is_caught_by_verify_and_when_its_pack_is_read(world, tmp_path):
+    pipeline.ingest_path(write_csv(tmp_path / "records.csv", trip_rows()))
+    pipeline.detect()
+    a2, c1 = Finding.objects.order_by("record_id")
+    assert run_command("evidence", "verify")[0] == 0
+    path = Path(a2.pack_archive.path)
+    data = path.read_bytes()
+    os.chmod(path, 0o644)
+    path.write_bytes(data.replace(b'"fine_yuan":6000', b'"fine_yuan":9000'))  # within A2's pack only
+    code, out, _ = run_command("evidence", "verify")
+    assert code == 1 and a2.pack_archive_id in out and "被改动" in out
+    with pytest.raises(JiafaError) as e:
+        packs.read(a2)
+    assert e.value.code == ErrorCode.CONFLICT and "哈希值不符" in e.value.message
+    assert json.loads(packs.read(c1))["record"]["record_id"] == "C1"  # its slice is untouched
+
+
+def test_detection_redone_after_it_stopped_finds_its_archive_in_place(world, tmp_path, monkeypatch):
+    pipeline.ingest_path(write_csv(tmp_path / "records.csv", trip_rows()))
+
+    def stop(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("power cut")
+
+    with monkeypatch.context() as m:
+        m.setattr(pipeline, "_create", stop)  # after the archive's file, before any row
+        with pytest.raises(RuntimeError):
+            pipeline.detect()
+    assert not Finding.objects.exists() and not EvidenceBlob.objects.exists()
+    assert pipeline.detect().findings_created == 2
+    blob = EvidenceBlob.objects.get()
+    assert run_command("evidence", "verify")[0] == 0 and blob.size == len(Path(blob.path).read_bytes())
 
 
 # ── Audit ────────────────────────────────────────────────────────────────────────────────────────────
@@ -445,3 +522,40 @@ def test_the_finding_page_shows_the_trip_from_the_lake(world, tmp_path, web_as, 
     assert page.status_code == 200 and "A1" in text and "A2" in text
     front = next(r["photo_front"] for r in trip_rows() if r["record_id"] == "A1")
     assert front in text  # evidence references shown as the hex SHA-256 the station sent
+
+
+def test_findings_written_in_bulk_read_back_and_are_found_as_the_orm_writes_them(world):
+    """Times, decimals and JSON are put in the database's form in Polars, a column at a time: they must read
+    back as written, and a lookup by exact time (text on SQLite) must find them, with microseconds or not."""
+    station = world["ZJ-001"]
+    times = [datetime(2025, 6, 2, 6, 0, tzinfo=UTC), datetime(2025, 6, 2, 6, 0, 0, 1500, tzinfo=UTC)]
+    basis = [{"law": "超限运输车辆行驶公路管理规定", "article": "第三条"}]
+    frame = pl.DataFrame(
+        {
+            "record_id": ["T1", "T2"],
+            "record_ids": [["T1"], ["T0", 'T"2\\']],
+            "station_id": [station.pk] * 2,
+            "org_unit_id": [station.org_unit_id] * 2,
+            "passed_at": times,
+            "plate": ["浙F12345"] * 2,
+            "plate_color": ["黄"] * 2,
+            "axles": [6, 6],
+            "gross_kg": [62000, 98000],
+            "limit_kg": [49000, 49000],
+            "tolerance_kg": [3100, 4900],
+            "overload_kg": [9900, 44100],
+            "overload_rate": ["0.0005", "0.9000"],
+            "outcome": ["fine", "fine"],
+            "fine_yuan": [4500, 22000],
+            "hundred_tonne": [False, False],
+            "serious": [False, False],
+            "basis": [basis, basis],
+        }
+    )
+    pipeline._insert(Finding, frame)
+    for record_id, at in zip(["T1", "T2"], times, strict=True):
+        assert Finding.objects.get(passed_at=at).record_id == record_id
+    assert list(Finding.objects.filter(passed_at__gt=times[0]).values_list("record_id", flat=True)) == ["T2"]
+    t2 = Finding.objects.get(record_id="T2")
+    assert (t2.record_ids, t2.basis, t2.overload_rate) == (["T0", 'T"2\\'], basis, Decimal("0.9000"))
+    assert (t2.status, t2.version, t2.dismiss_reason, t2.evidence_id) == ("pending", 1, "", None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -360,7 +361,8 @@ def same_as_assess(case: tuple[Vehicle, int, date], got: dict[str, Any], book: r
         want.judged_kg,
         want.overload_kg,
     )
-    assert records.overload_rate(got["overload_rate_scaled"]) == want.overload_rate
+    rate = pl.select(records.overload_rate(pl.lit(got["overload_rate_scaled"], pl.Int64))).item()
+    assert Decimal(rate) == want.overload_rate and rate == str(want.overload_rate)
     assert (got["outcome"], got["fine_steps"], got["fine_yuan"]) == (
         str(want.outcome),
         want.fine_steps,

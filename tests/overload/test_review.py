@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import json
+import os
 
 import pytest
+from django.apps import apps as django_apps
 
 from jiafa.cases.models import Case, DocumentKind
 from jiafa.cases.states import CaseStatus
 from jiafa.core.errors import ErrorCode, JiafaError
 from jiafa.core.models import AuditEntry, EvidenceItem
-from jiafa.overload import review
+from jiafa.overload import packs, review
 from jiafa.overload.models import Finding, Vehicle
 from tests.overload.review_world import NOW, OWNER, World, freeze
 
@@ -169,7 +173,7 @@ def test_the_findings_api_lists_the_jurisdiction_with_rule_numbers_basis_and_evi
     )
     assert (row["overload_kg"], row["overload_rate"], row["fine_yuan"]) == (9900, 0.202, 4500)
     assert row["record_ids"] == [mine.record_id]
-    assert row["evidence_sha256"] == mine.evidence_id and len(row["evidence_sha256"]) == 64
+    assert row["evidence_sha256"] == mine.pack_sha256 and len(row["evidence_sha256"]) == 64
     assert row["basis"][0]["article"].startswith("第三条")
     assert row["rule_name"] == "车货总质量超过限定标准，违法超限运输"
     flagged = client.get("/overload/findings?plate=f678&status=dismissed").json()
@@ -284,3 +288,52 @@ def test_the_register_owner_wins_over_owner_fields_sent_for_a_registered_plate(w
     response = api_as(world.team.officer).post(f"/overload/findings/{f.pk}/confirm", {"owner": owner})
     assert response.status_code == 422
     assert Vehicle.objects.get(plate="浙F12345").owner_name == OWNER["owner_name"]
+
+
+# ── The evidence pack on confirming ─────────────────────────────────────────────────────────────────
+
+
+def test_confirming_stores_the_pack_as_its_own_blob_and_filing_attaches_it(world):
+    f = world.finding()
+    assert f.evidence_id is None and f.pack_archive_id is not None
+    pack = packs.read(f)
+    review.confirm(f.pk, actor=world.team.officer)
+    f.refresh_from_db()
+    assert f.evidence_id == f.pack_sha256 and f.evidence is not None
+    assert f.evidence.path.read_bytes() == pack and f.evidence.content_type == "application/json"
+    [result] = review.file_non_site([f.case_id], actor=world.team.leader, served_on=dt.date(2026, 9, 15))
+    assert result.ok, result.message
+    item = EvidenceItem.objects.get(linked_id=str(f.case_id))
+    assert item.blob_id == f.pack_sha256 and item.blob.path.read_bytes() == pack
+
+
+def test_a_pack_whose_archive_was_changed_is_not_confirmed(world):
+    f = world.finding()
+    path = f.pack_archive.path
+    os.chmod(path, 0o644)
+    path.write_bytes(path.read_bytes().replace(b"photo_front", b"photo_fronT"))
+    with pytest.raises(JiafaError) as e:
+        review.confirm(f.pk, actor=world.team.officer)
+    assert e.value.code == ErrorCode.CONFLICT and "哈希值不符" in e.value.message
+    f.refresh_from_db()
+    assert (f.status, f.case_id, f.evidence_id, Case.objects.count()) == ("pending", None, None, 0)
+
+
+def test_a_finding_stored_before_archives_keeps_its_own_pack(world):
+    f = world.finding(own_blob=True)
+    assert f.pack_archive_id is None and f.evidence_id == f.pack_sha256
+    review.confirm(f.pk, actor=world.team.officer)
+    f.refresh_from_db()
+    assert f.evidence_id == f.pack_sha256 and f.status == "confirmed"
+    [result] = review.file_non_site([f.case_id], actor=world.team.leader, served_on=dt.date(2026, 9, 15))
+    assert result.ok and EvidenceItem.objects.get(linked_id=str(f.case_id)).blob_id == f.evidence_id
+
+
+def test_the_migration_gives_findings_stored_before_archives_their_packs_hash(world):
+    f = world.finding(own_blob=True)
+    Finding.objects.filter(pk=f.pk).update(pack_sha256="")
+    migration = importlib.import_module("jiafa.overload.migrations.0003_finding_pack_archive")
+    migration.pack_hashes(django_apps, None)
+    f.refresh_from_db()
+    assert f.pack_sha256 == f.evidence_id and len(f.pack_sha256) == 64
+    assert json.loads(packs.read(f))["record_id"] == f.record_id

@@ -3,6 +3,9 @@ and filing through the pages go through the same actions as the API."""
 
 from __future__ import annotations
 
+import json
+import os
+
 import pytest
 
 from jiafa.cases.models import Case, DocumentKind
@@ -102,15 +105,28 @@ def test_the_finding_page_shows_numbers_articles_evidence_and_confirms(world, we
     f, following = world.finding(), world.finding()
     client = web_as(world.team.officer)
     html = client.get(f"/overload/findings/{f.pk}/").content.decode()
-    assert f.evidence_id in html and "photo_front" in html
+    assert f.pack_sha256 in html and "photo_front" in html
     assert "第三条" in html and "62000" in html and "49000" in html
     assert "数据湖中未找到本行程的原始记录" in html
     download = client.get(f"/overload/findings/{f.pk}/evidence/")
-    assert download["X-Content-SHA256"] == f.evidence_id
+    assert download["X-Content-SHA256"] == f.pack_sha256
+    assert json.loads(download.content)["record_id"] == f.record_id
     response = client.post(f"/overload/findings/{f.pk}/confirm/", {"version": "1"})
     assert (response.status_code, response["Location"]) == (302, f"/overload/findings/{following.pk}/")
     assert Case.objects.get().vehicle_plate == "浙F12345"
     assert web_as(world.stranger).get(f"/overload/findings/{f.pk}/").status_code == 404
+
+
+def test_a_pack_whose_archive_was_changed_is_neither_shown_nor_downloaded(world, web_as):
+    f = world.finding()
+    path = f.pack_archive.path
+    os.chmod(path, 0o644)
+    path.write_bytes(path.read_bytes().replace(b"photo_front", b"photo_fronT"))
+    client = web_as(world.team.officer)
+    html = client.get(f"/overload/findings/{f.pk}/").content.decode()
+    assert "证据包文件无法读取" in html and "photo_fronT" not in html
+    download = client.get(f"/overload/findings/{f.pk}/evidence/")
+    assert download.status_code == 500 and "哈希值不符" in download.content.decode()
 
 
 def test_the_finding_page_adds_a_missing_vehicle_with_the_confirmation(world, web_as):

@@ -19,7 +19,7 @@ from jiafa.core.models import User
 from jiafa.core.roles import Perm, require
 from jiafa.law import catalogue, overload
 from jiafa.law.book import rulebook
-from jiafa.overload import review
+from jiafa.overload import packs, review
 from jiafa.overload.models import Finding, WimStation
 from jiafa.overload.pipeline import ingest_frame
 from jiafa.overload.schemas import (
@@ -137,7 +137,7 @@ def finding_out(f: Finding, names: dict[date, str] | None = None) -> dict[str, A
         "hundred_tonne": f.hundred_tonne,
         "serious": f.serious,
         "basis": f.basis,
-        "evidence_sha256": f.evidence_id,
+        "evidence_sha256": packs.sha256(f) or None,
         "reviewed_by": f.reviewed_by.username if f.reviewed_by else None,
         "reviewed_at": f.reviewed_at,
         "dismiss_reason": f.dismiss_reason,

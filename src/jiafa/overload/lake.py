@@ -30,9 +30,11 @@ import polars as pl
 VALID, REJECTED, VIOLATIONS = "wim", "wim_rejected", "wim_violations"
 UNKNOWN_DAY = "unknown"
 PART = re.compile(r"^part-(\d{6,})\.parquet$")
-COMPRESSION_LEVEL = 1  # zstd: nearly as fast to write as lz4, and a third smaller
-# No column statistics: they cost a quarter of the writing time, and no reader prunes by them (ids are not
-# sorted, and a day's files are chosen by their folder).
+# LZ4: written about an eighth faster than zstd level 1 and read nearly twice as fast, for files about a third
+# larger (docs/decisions/0004-overload-throughput.md). Parts written with zstd before read as they are: a
+# Parquet file names its own compression. No column statistics: they cost a quarter of the writing time, and
+# no reader prunes by them (ids are not sorted, and a day's files are chosen by their folder).
+WRITE_OPTIONS: dict[str, Any] = {"compression": "lz4", "statistics": False}
 MANIFEST = "wim_examined.json"
 
 
@@ -77,38 +79,26 @@ def record_ids(root: Path, area: str, days: Iterable[str]) -> pl.Series:
     return pl.scan_parquet(files).select("record_id").collect().to_series()
 
 
-def add_parts(root: Path, frames: dict[tuple[str, str], pl.LazyFrame]) -> dict[tuple[str, str], int]:
-    """Write each (area, day) frame as that day's next part, all in one pass; returns the rows written.
-    Call with the days' locks held: leftover temporary files are then known to be a crashed writer's and are
-    removed. An empty frame writes no part."""
+def add_parts(root: Path, frames: dict[tuple[str, str], pl.DataFrame]) -> dict[tuple[str, str], int]:
+    """Write each (area, day) frame as that day's next part; returns the rows written. Call with the days'
+    locks held: leftover temporary files are then known to be a crashed writer's and are removed. An empty
+    frame writes no part. Parts are renamed into place only once all are written."""
     staged: dict[tuple[str, str], Path] = {}
-    for area, day in frames:
-        folder = partition(root, area, day)
-        folder.mkdir(parents=True, exist_ok=True)
-        for name in os.listdir(folder):
-            if name.startswith(".tmp-"):
-                (folder / name).unlink(missing_ok=True)
-        staged[area, day] = folder / f".tmp-{uuid.uuid4().hex}"
     try:
-        sinks = [
-            frame.sink_parquet(
-                staged[key],
-                compression="zstd",
-                compression_level=COMPRESSION_LEVEL,
-                statistics=False,
-                lazy=True,
-            )
-            for key, frame in frames.items()
-        ]
-        pl.collect_all(sinks)
-        written = {}
+        for (area, day), frame in frames.items():
+            if frame.is_empty():
+                continue
+            folder = partition(root, area, day)
+            folder.mkdir(parents=True, exist_ok=True)
+            for name in os.listdir(folder):
+                if name.startswith(".tmp-"):
+                    (folder / name).unlink(missing_ok=True)
+            staged[area, day] = folder / f".tmp-{uuid.uuid4().hex}"
+            frame.write_parquet(staged[area, day], **WRITE_OPTIONS)
         for (area, day), tmp in staged.items():
-            rows = int(pl.scan_parquet(tmp).select(pl.len()).collect().item())
-            if rows:
-                existing = parts(partition(root, area, day))
-                os.rename(tmp, tmp.parent / f"part-{(existing[-1][0] if existing else 0) + 1:06d}.parquet")
-            written[area, day] = rows
-        return written
+            existing = parts(partition(root, area, day))
+            os.rename(tmp, tmp.parent / f"part-{(existing[-1][0] if existing else 0) + 1:06d}.parquet")
+        return {key: frame.height for key, frame in frames.items()}
     finally:
         for tmp in staged.values():
             tmp.unlink(missing_ok=True)
@@ -119,7 +109,7 @@ def write_atomic(path: Path, frame: pl.DataFrame) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.parent / f".tmp-{uuid.uuid4().hex}"
     try:
-        frame.write_parquet(tmp, compression="zstd", compression_level=COMPRESSION_LEVEL)
+        frame.write_parquet(tmp, **WRITE_OPTIONS)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -140,9 +140,30 @@ class Finding(models.Model):
     hundred_tonne = models.BooleanField("百吨王", default=False)
     serious = models.BooleanField("严重超限", default=False)
     basis = models.JSONField("依据")
-    evidence = models.ForeignKey(EvidenceBlob, models.PROTECT, null=True, blank=True, verbose_name="证据包")
+    # The evidence pack (证据包): its SHA-256, and where it lies — a slice of its detection run's archive
+    # (overload.packs), and once confirmed a blob of its own (`evidence`, also all a finding detected before
+    # archives existed has).
+    pack_sha256 = models.CharField("证据包 SHA-256", max_length=64, blank=True)
+    pack_archive = models.ForeignKey(  # not indexed: nothing looks findings up by archive
+        EvidenceBlob,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name="证据包归档",
+    )
+    pack_offset = models.PositiveBigIntegerField("归档内偏移（字节）", null=True, blank=True)
+    pack_length = models.PositiveIntegerField("证据包大小（字节）", null=True, blank=True)
+    evidence = (
+        models.ForeignKey(  # not indexed, as `reviewed_by`: empty when detection inserts, never a filter
+            EvidenceBlob, models.PROTECT, null=True, blank=True, db_index=False, verbose_name="证据包"
+        )
+    )
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
-    reviewed_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+    reviewed_by = models.ForeignKey(
+        User, models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     dismiss_reason = models.CharField("排除理由", max_length=200, blank=True)
     case = models.ForeignKey(Case, models.PROTECT, null=True, blank=True, related_name="findings")

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
@@ -30,20 +29,18 @@ import polars as pl
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import F
-from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from jiafa.core import audit
 from jiafa.core.models import EvidenceBlob, User
 from jiafa.law import overload
 from jiafa.law.book import rulebook
-from jiafa.overload import lake, records
+from jiafa.overload import lake, packs, records
 from jiafa.overload.models import Calibration, Finding, IngestBatch, WimStation
 
 c = pl.col
 CHUNK_ROWS = 500_000  # records read, validated and written at a time: what bounds the memory of an ingest
 DB_BATCH = 2000  # rows per INSERT
-PACK_TYPE = "application/json"
 PACK_FORMAT = "jiafa-wim-evidence-1"
 CONTEXT_DAYS = 1  # earlier violations read back for trips that continue: this many days either side
 OWNER_SLACK = timedelta(days=7)  # how far a finding's own time may lie from the records of its trip
@@ -173,7 +170,7 @@ def _ingest_chunk(chunk: pl.DataFrame, batch: IngestBatch, now: datetime) -> Non
         for key, on_day in keys.items():
             parts[lake.VALID, key] = _lake_rows(checked.lazy().filter(on_day & valid), batch.pk)
             parts[lake.REJECTED, key] = _rejected_rows(checked.lazy().filter(on_day & rejected), batch.pk)
-        lake.add_parts(root, parts)
+        lake.add_parts(root, dict(zip(parts, pl.collect_all(parts.values()), strict=True)))
     batch.duplicates += chunk.height - checked.height
     batch.accepted += checked.height - checked["reject_reason"].count()
     for reason, n in checked["reject_reason"].drop_nulls().value_counts().iter_rows():
@@ -360,22 +357,21 @@ def _write_findings(
             extend.append((owner.pk, ids))
     updated = len(redo) + len(extend)
     need = pl.concat([worst.filter(c("owner").is_null()), pl.DataFrame(redo, schema=worst.schema)])
-    packed = _packed(need, tables)
-    data = [p.encode() for p in packed["pack"]]
-    shas = [hashlib.sha256(d).hexdigest() for d in data]
-    packed = packed.with_columns(evidence=pl.Series(shas, dtype=pl.String))
-    _store_packs(data, shas)
+    packed = _packed(need, tables).sort("record_id")  # the archive's order: the same run, the same bytes
+    archive = packs.archive(packed["pack"])
+    packed = packed.with_columns(
+        pack_archive=pl.lit(archive.sha256),
+        pack_offset=pl.Series(archive.offsets, dtype=pl.Int64),
+        pack_length=pl.Series(archive.lengths, dtype=pl.Int64),
+        pack_sha256=pl.Series(archive.shas, dtype=pl.String),
+    )
+    blob = packs.store_archive(archive) if packed.height else None  # the file first, its row after
     with transaction.atomic():
-        _insert(
-            EvidenceBlob,
-            {"sha256": shas, "size": [len(d) for d in data], "content_type": [PACK_TYPE] * len(data)},
-            ignore_conflicts=True,
-        )
+        if blob is not None:
+            EvidenceBlob.objects.bulk_create([blob], ignore_conflicts=True)  # a redone run's is there
         created = _create(packed.filter(c("owner").is_null()))
         redone = packed.filter(c("owner").is_not_null())
-        columns = _finding_columns(redone)
-        for i, pk in enumerate(redone["owner"]):
-            fields = {k: v[i] for k, v in columns.items()}
+        for pk, fields in zip(redone["owner"], _finding_frame(redone).to_dicts(), strict=True):
             changeable = Finding.objects.filter(pk=pk, status=Finding.Status.PENDING, case__isnull=True)
             if not changeable.update(**fields, version=F("version") + 1):  # reviewed meanwhile
                 extend.append((pk, fields["record_ids"]))
@@ -641,116 +637,91 @@ def _pack() -> pl.Expr:
     )
 
 
-def _store_packs(data: list[bytes], shas: list[str]) -> None:
-    """The evidence packs into the evidence store: content-addressed, read-only and never overwritten, as
-    core.evidence.store keeps files, but in bulk — store() per pack would cost a transaction, an fsync and
-    four file-system operations each, more than all the rest of detection. Each pack is created in place,
-    exclusively; files first, rows after, so a blob row always has its whole file."""
-    root = str(settings.EVIDENCE_DIR)
-    finals = [f"{root}/{s[:2]}/{s[2:4]}/{s}" for s in shas]
-    if finals and finals[0] != str(EvidenceBlob(sha256=shas[0]).path):
-        raise RuntimeError("the evidence store's layout has changed")
-    for final, content in zip(finals, data, strict=True):
-        try:
-            _create_file(final, content)
-        except FileExistsError:
-            _check_stored(final, content)
-
-
-def _create_file(path: str, content: bytes) -> None:
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
-    except FileNotFoundError:  # its folder is new
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
-    try:
-        os.write(fd, content)
-    finally:
-        os.close(fd)
-
-
-def _check_stored(path: str, content: bytes) -> None:
-    """A pack already in place: the same bytes (a run redone) are fine. Other bytes without a blob row are
-    what a run that stopped while writing left behind, and are replaced; with a blob row they are a stored
-    file someone changed, which only `jiafa evidence verify` may judge — detection stops."""
-    with open(path, "rb") as f:
-        if f.read() == content:
-            return
-    sha = os.path.basename(path)
-    if EvidenceBlob.objects.filter(sha256=sha).exists():
-        raise RuntimeError(f"evidence file {sha} differs from its hash; run `jiafa evidence verify`")
-    tmp = f"{path}.{os.getpid()}.tmp"
-    _create_file(tmp, content)
-    os.replace(tmp, path)
-
-
-def _insert(
-    model: type[models.Model], columns: dict[str, list[Any]], *, ignore_conflicts: bool = False
-) -> None:
-    """INSERT rows, given column by column, with executemany DB_BATCH at a time: what bulk_create does, minus
-    a model instance per row and a trip through its field per value — only the values the database adapter
-    can't take as they are (times, decimals, JSON) are prepared. Fields left out take their default."""
-    n = len(next(iter(columns.values())))
-    if n == 0:
+def _insert(model: type[models.Model], rows: pl.DataFrame) -> None:
+    """INSERT rows, given as a frame of field values named by attname — by COPY on PostgreSQL, elsewhere with
+    executemany DB_BATCH at a time: what bulk_create does, minus a model instance per row and a trip through
+    its field per value. The values the database adapter can't take as they are (JSON, and on SQLite times)
+    are put in its form in Polars, a column at a time. Fields left out take their default. Call inside the
+    caller's transaction: a COPY that fails leaves nothing behind with it."""
+    if rows.is_empty():
         return
     now = timezone.now()
     fields = [f for f in model._meta.concrete_fields if not isinstance(f, models.AutoField)]
     values: list[Iterable[Any]] = []
     for f in fields:
-        prepared = f.get_internal_type() in PREPARED_TYPES
-        if f.attname not in columns:
+        if f.attname in rows.columns:
+            values.append(rows.select(_db_form(f, rows.schema[f.attname])).to_series().to_list())
+        else:
             auto = getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False)
             default = now if auto else f.get_default()
-            values.append(
-                itertools.repeat(f.get_db_prep_save(default, connection) if prepared else default, n)
-            )
-        elif prepared:
-            values.append([f.get_db_prep_save(v, connection) for v in columns[f.attname]])
-        else:
-            values.append(columns[f.attname])
-    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
-    names = ", ".join(connection.ops.quote_name(f.column) for f in fields if f.column)
+            values.append(itertools.repeat(f.get_db_prep_save(default, connection), rows.height))
+    names = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
-    sql = (
-        f"{connection.ops.insert_statement(on_conflict=on_conflict)} {table} ({names})"
-        f" VALUES ({', '.join(['%s'] * len(fields))})"
-        + connection.ops.on_conflict_suffix_sql(fields, on_conflict, None, None)
-    )
-    rows = list(zip(*values, strict=False))
     with connection.cursor() as cursor:
-        for chunk in _batched(rows, DB_BATCH):
+        if connection.vendor == "postgresql":  # COPY: one stream instead of a statement per row
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in zip(*values, strict=False):
+                    copy.write_row(row)
+            return
+        sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(fields))})"
+        for chunk in _batched(list(zip(*values, strict=False)), DB_BATCH):
             cursor.executemany(sql, chunk)
+
+
+def _db_form(field: models.Field[Any, Any], dtype: pl.DataType) -> pl.Expr:
+    """A column of field values as the database adapter takes them, the way the field's get_db_prep_save
+    would give them one by one: JSON as its text; an aware time, on SQLite, as the naive UTC text Django
+    stores (`str()` of the time: no fraction when it has no microseconds)."""
+    value = c(field.attname)
+    kind = field.get_internal_type()
+    if kind == "JSONField" and dtype != pl.String():
+        prefix = f'{{"{field.attname}":'  # Polars encodes structs: take the value out of {"name":value}
+        wrapped = pl.struct(value).struct.json_encode()
+        inner = wrapped.str.slice(len(prefix), wrapped.str.len_chars() - len(prefix) - 1)
+        return pl.when(value.is_not_null()).then(inner)
+    if kind == "DateTimeField" and isinstance(dtype, pl.Datetime) and dtype.time_zone is not None:
+        if connection.vendor != "sqlite":
+            return value  # aware times go to the adapter as they are
+        utc = value.dt.convert_time_zone("UTC")
+        whole, fraction = utc.dt.to_string("%Y-%m-%d %H:%M:%S"), utc.dt.to_string("%Y-%m-%d %H:%M:%S%.6f")
+        return pl.when(utc.dt.microsecond() == 0).then(whole).otherwise(fraction)
+    if kind in PREPARED_TYPES and dtype != pl.String():  # text is taken as it is: JSON, a decimal
+        raise ValueError(f"{field.attname}: no vectorised form for {kind} from {dtype}")
+    return value
 
 
 PREPARED_TYPES = {"DateTimeField", "DateField", "TimeField", "DecimalField", "JSONField", "UUIDField"}
 
 
-def _finding_columns(rows: pl.DataFrame) -> dict[str, list[Any]]:
-    """The findings' field values, column by column."""
-    rate = rows["overload_rate_scaled"].to_list()
-    return {
-        "record_id": rows["record_id"].to_list(),
-        "record_ids": rows["record_ids"].to_list(),
-        "station_id": rows["station_pk"].to_list(),
-        "org_unit_id": rows["org_unit_id"].to_list(),
-        "passed_at": rows["passed_at"].to_list(),
-        "plate": rows["plate"].to_list(),
-        "plate_color": rows["plate_color"].to_list(),
-        "axles": rows["axles"].to_list(),
-        "gross_kg": rows["gross_kg"].to_list(),
-        "limit_kg": rows["limit_kg"].to_list(),
-        "tolerance_kg": rows["tolerance_kg"].to_list(),
-        "overload_kg": rows["overload_kg"].to_list(),
-        "overload_rate": [records.overload_rate(r) for r in rate],
-        "outcome": rows["outcome"].to_list(),
-        "fine_yuan": rows["fine_yuan"].to_list(),
-        "hundred_tonne": rows["hundred_tonne"].to_list(),
-        "serious": rows["serious"].to_list(),
-        "basis": rows["basis"].to_list(),
-        "evidence_id": rows["evidence"].to_list(),
-    }
+def _finding_frame(rows: pl.DataFrame) -> pl.DataFrame:
+    """The findings' field values, by attname."""
+    return rows.select(
+        "record_id",
+        "record_ids",
+        c("station_pk").alias("station_id"),
+        "org_unit_id",
+        "passed_at",
+        "plate",
+        "plate_color",
+        "axles",
+        "gross_kg",
+        "limit_kg",
+        "tolerance_kg",
+        "overload_kg",
+        records.overload_rate(c("overload_rate_scaled")).alias("overload_rate"),
+        "outcome",
+        "fine_yuan",
+        "hundred_tonne",
+        "serious",
+        "basis",
+        c("pack_archive").alias("pack_archive_id"),
+        "pack_offset",
+        "pack_length",
+        "pack_sha256",
+        pl.lit(None, pl.String).alias("evidence_id"),  # a redetermined finding's own pack is in the archive
+    )
 
 
 def _create(rows: pl.DataFrame) -> int:
-    _insert(Finding, _finding_columns(rows))
+    _insert(Finding, _finding_frame(rows))
     return rows.height

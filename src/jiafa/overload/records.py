@@ -25,7 +25,6 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from functools import cached_property
@@ -706,8 +705,11 @@ def determine(records: pl.LazyFrame, tables: RuleTables) -> pl.LazyFrame:
     )
 
 
-def overload_rate(scaled: int) -> Decimal:
-    return Decimal(scaled).scaleb(-RATE_DECIMALS)
+def overload_rate(scaled: pl.Expr) -> pl.Expr:
+    """The overload rate as decimal text ("0.2602"), from the integer `determine` scales it to: what a
+    DecimalField of RATE_DECIMALS places takes, and reads back as the Decimal law.overload gives."""
+    unit = 10**RATE_DECIMALS
+    return pl.format("{}.{}", scaled // unit, (scaled % unit).cast(pl.String).str.zfill(RATE_DECIMALS))
 
 
 # ── One violation per trip ───────────────────────────────────────────────────────────────────────────

@@ -14,6 +14,7 @@ is still pending, and writes its audit entry in the same transaction.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from jiafa.core.roles import Perm, Role, require
 from jiafa.law.book import rulebook
 from jiafa.law.calendar import same_day_months_later
 from jiafa.law.overload import Outcome
+from jiafa.overload import packs
 from jiafa.overload.models import Finding, Vehicle, WimStation
 
 VIOLATION_CODE = "CX-01"  # 车货总质量超过限定标准，违法超限运输
@@ -58,7 +60,7 @@ def _refuse(message: str, code: ErrorCode = ErrorCode.INVALID_INPUT) -> JiafaErr
 
 def visible_findings(user: User) -> QuerySet[Finding]:
     return jurisdiction.visible(
-        Finding.objects.select_related("station", "org_unit", "evidence", "case", "reviewed_by"), user
+        Finding.objects.select_related("station", "org_unit", "case", "reviewed_by"), user
     )
 
 
@@ -111,7 +113,7 @@ def _reviewing(finding_id: int, *, actor: User, version: int | None) -> Iterator
     require(actor, Perm.FINDING_REVIEW)
     with transaction.atomic():
         finding = jurisdiction.get_visible(
-            Finding.objects.select_for_update(of=("self",)).select_related("station__org_unit", "evidence"),
+            Finding.objects.select_for_update(of=("self",)).select_related("station__org_unit"),
             actor,
             pk=finding_id,
         )
@@ -212,13 +214,13 @@ def confirm(
     ip: str | None = None,
 ) -> Finding:
     """Confirm a finding: register a non-site case (案源) against the vehicle's owner, handled by the reviewer
-    and the station unit's partner officer. The evidence pack joins the case when it is filed (a registered
-    case has no file to hold evidence yet: cases.actions.attach_evidence)."""
+    and the station unit's partner officer. The evidence pack, checked against its hash, becomes a blob of its
+    own (packs.materialise) that joins the case when it is filed (a registered case has no file to hold
+    evidence yet: cases.actions.attach_evidence)."""
     with _reviewing(finding_id, actor=actor, version=version) as finding:
         if not actor.certificate_no:
             raise _refuse("确认线索即登记案源，须由持执法证的执法人员办理", ErrorCode.FORBIDDEN)
-        if finding.evidence is None:
-            raise _refuse("该线索没有证据包，不能作为非现场执法的证据", ErrorCode.STEP_NOT_READY)
+        packs.materialise(finding)
         vehicle = _owner_vehicle(finding, owner, actor=actor, ip=ip)
         partner = partner_officer(finding.station.org_unit, actor)
         repeat = repeat_offences(finding)
@@ -387,7 +389,7 @@ def _file_one(case_id: int, *, actor: User, served_on: date, ip: str | None) -> 
         raise _refuse(
             f"案件当前为“{CaseStatus(case.status).label}”，请在案件页面继续办理", ErrorCode.ILLEGAL_STEP
         )
-    finding = case.findings.select_related("evidence").order_by("id").first()
+    finding = case.findings.order_by("id").first()
     if finding is None:
         raise _refuse("案件没有对应的非现场线索", ErrorCode.STEP_NOT_READY)
 
@@ -403,38 +405,28 @@ def _file_one(case_id: int, *, actor: User, served_on: date, ip: str | None) -> 
             "outcome": "penalty",
             "kinds": [finding.outcome],
             "fine_yuan": fine,
-            "report": f"经初审确认，{facts_of(finding)}证据包 SHA-256：{_pack_sha(finding)}。",
+            "report": f"经初审确认，{facts_of(finding)}证据包 SHA-256：{packs.sha256(finding)}。",
         },
     )
     return step("notify", {"served_on": served_on})
 
 
-def _pack_sha(finding: Finding) -> str:
-    return finding.evidence.sha256 if finding.evidence else ""
-
-
 def _attach_pack(case_id: int, finding: Finding, *, actor: User, ip: str | None) -> EvidenceItem:
     """The finding's evidence pack into the case file, refused if the stored file no longer has its hash."""
-    blob = finding.evidence
-    if blob is None:
-        raise _refuse("线索没有证据包", ErrorCode.STEP_NOT_READY)
-    if not blob.path.exists():
-        raise _refuse(f"证据包文件缺失（SHA-256 {blob.sha256[:12]}…）", ErrorCode.STEP_NOT_READY)
-    with open(blob.path, "rb") as f:
-        item = case_actions.attach_evidence(
-            case_id,
-            f,
-            actor=actor,
-            title=f"非现场检测证据包（{finding.plate} {timezone.localtime(finding.passed_at):%m-%d %H:%M}）",
-            kind=EvidenceItem.Kind.RECORD,
-            original_name=f"evidence-{finding.record_id}.json",
-            content_type=blob.content_type or "application/json",
-            description=f"动态称重记录 {'、'.join(finding.record_ids) or finding.record_id}；"
-            f"照片、视频、称重记录与检定证书的哈希见证据包",
-            collected_at=finding.passed_at,
-            ip=ip,
-        )
-    if item.blob_id != blob.sha256:
+    item = case_actions.attach_evidence(
+        case_id,
+        io.BytesIO(packs.read(finding)),
+        actor=actor,
+        title=f"非现场检测证据包（{finding.plate} {timezone.localtime(finding.passed_at):%m-%d %H:%M}）",
+        kind=EvidenceItem.Kind.RECORD,
+        original_name=f"evidence-{finding.record_id}.json",
+        content_type=packs.PACK_TYPE,
+        description=f"动态称重记录 {'、'.join(finding.record_ids) or finding.record_id}；"
+        f"照片、视频、称重记录与检定证书的哈希见证据包",
+        collected_at=finding.passed_at,
+        ip=ip,
+    )
+    if item.blob_id != packs.sha256(finding):  # packs.read checked the bytes; this checks the store kept them
         raise _refuse("证据包文件与登记的哈希值不符，已停止立案，请联系系统管理员核查", ErrorCode.CONFLICT)
     return item
 

@@ -4,7 +4,6 @@ records and evidence pack; the squadron leader's list of registered non-site cas
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from datetime import date, timedelta
@@ -30,7 +29,7 @@ from jiafa.core.errors import ErrorCode, JiafaError
 from jiafa.core.http import AuthedRequest
 from jiafa.core.models import User
 from jiafa.core.roles import Perm, can, require
-from jiafa.overload import review
+from jiafa.overload import packs, review
 from jiafa.overload.api import filter_findings
 from jiafa.overload.models import Finding, Vehicle, WimStation
 from jiafa.overload.records import REFERENCES
@@ -190,12 +189,12 @@ def _finding(request: AuthedRequest, finding_id: int) -> Finding:
 
 
 def read_pack(finding: Finding) -> dict[str, Any] | None:
-    """The evidence pack as stored, or None when there is none or it cannot be read as JSON."""
-    if finding.evidence is None:
+    """The evidence pack as stored, or None when there is none, it is not the stored bytes or not JSON."""
+    if not packs.has_pack(finding):
         return None
     try:
-        data = json.loads(finding.evidence.path.read_bytes())
-    except (OSError, ValueError):
+        data = json.loads(packs.read(finding))
+    except (JiafaError, OSError, ValueError):
         log.warning("evidence pack of finding %s unreadable", finding.pk)
         return None
     return data if isinstance(data, dict) else {"content": data}
@@ -208,7 +207,7 @@ def pack_summary(finding: Finding) -> dict[str, Any]:
     items = listed if isinstance(listed, list) else []
     kinds = [str(i.get("kind", "")) for i in items if isinstance(i, dict)]
     return {
-        "sha": finding.evidence_id or "",
+        "sha": packs.sha256(finding),
         "photos": sum(k.startswith("photo") for k in kinds),
         "video": any(k.startswith("video") for k in kinds),
         "calibration": bool(pack.get("calibration")),  # the certificate the station held that day
@@ -248,6 +247,9 @@ def finding_detail(request: AuthedRequest, finding_id: int) -> HttpResponse:
             "facts": review.facts_of(finding),
             "records": trip_records(finding),
             "pack": json.dumps(pack, ensure_ascii=False, indent=2) if pack is not None else "",
+            "has_pack": packs.has_pack(finding),
+            "pack_sha256": packs.sha256(finding),
+            "pack_size": packs.size(finding),
             "vehicle": review.vehicle_of(finding),
             "next": _next_pending(request.user, finding),
             "can_review": can(request.user, Perm.FINDING_REVIEW) and finding.status == Finding.Status.PENDING,
@@ -333,20 +335,22 @@ def _after_review(request: AuthedRequest, finding: Finding) -> HttpResponse:
 def finding_evidence(request: AuthedRequest, finding_id: int) -> HttpResponse:
     """The evidence pack as stored, refused if the file no longer has the hash it was stored under."""
     finding = _finding(request, finding_id)
-    blob = finding.evidence
-    if blob is None:
+    if not packs.has_pack(finding):
         raise JiafaError(ErrorCode.NOT_FOUND, "该线索没有证据包")
-    data = blob.path.read_bytes()  # a pack is a small JSON file
-    if hashlib.sha256(data).hexdigest() != blob.sha256:
+    try:
+        data = packs.read(finding)  # a pack is a small JSON document
+    except JiafaError as e:
+        if e.code != ErrorCode.CONFLICT:
+            raise
         return HttpResponseServerError(
             "证据包文件与登记的哈希值不符，已停止下载，请联系系统管理员核查证据存储。",
             content_type="text/plain; charset=utf-8",
         )
-    response = HttpResponse(data, content_type=blob.content_type or "application/json")
+    response = HttpResponse(data, content_type=packs.PACK_TYPE)
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"evidence-{finding.record_id}.json"
     )
-    response["X-Content-SHA256"] = blob.sha256
+    response["X-Content-SHA256"] = packs.sha256(finding)
     return response
 
 
