@@ -29,6 +29,10 @@ class ErrorCode(StrEnum):
     SINGLE_DRIVE_AXLE_NOT_APPLICABLE = "single_drive_axle_not_applicable"
     MEASURED_IN_FUTURE = "measured_in_future"
     NO_RULE_IN_FORCE = "no_rule_in_force"
+    AXLE_LAYOUT_INVALID = "axle_layout_invalid"
+    BRIDGE_DATA_INVALID = "bridge_data_invalid"
+    PERMIT_INPUT_INVALID = "permit_input_invalid"
+    NO_ROUTE = "no_route"
 
 
 STATUS: dict[ErrorCode, int] = {
@@ -57,6 +61,10 @@ STATUS: dict[ErrorCode, int] = {
     ErrorCode.SINGLE_DRIVE_AXLE_NOT_APPLICABLE: 422,
     ErrorCode.MEASURED_IN_FUTURE: 422,
     ErrorCode.NO_RULE_IN_FORCE: 422,
+    ErrorCode.AXLE_LAYOUT_INVALID: 422,
+    ErrorCode.BRIDGE_DATA_INVALID: 422,
+    ErrorCode.PERMIT_INPUT_INVALID: 422,
+    ErrorCode.NO_ROUTE: 422,
 }
 
 DEFAULT_MESSAGE: dict[ErrorCode, str] = {
@@ -85,6 +93,10 @@ DEFAULT_MESSAGE: dict[ErrorCode, str] = {
     ErrorCode.SINGLE_DRIVE_AXLE_NOT_APPLICABLE: "牵引车单驱动轴限值仅适用于六轴及以上汽车列车",
     ErrorCode.MEASURED_IN_FUTURE: "称重日期不能晚于今天",
     ErrorCode.NO_RULE_IN_FORCE: "该日期没有生效的认定规则",
+    ErrorCode.AXLE_LAYOUT_INVALID: "轴荷或轴距有误",
+    ErrorCode.BRIDGE_DATA_INVALID: "桥梁数据有误",
+    ErrorCode.PERMIT_INPUT_INVALID: "大件运输许可申请内容有误",
+    ErrorCode.NO_ROUTE: "起讫点之间没有可通行的路线",
 }
 
 
