@@ -40,6 +40,7 @@ import numpy as np
 import numpy.typing as npt
 
 from jiafa.core.errors import ErrorCode, JiafaError
+from jiafa.law.calendar import NoScheduleError, WorkCalendar
 from jiafa.law.ruledata import Rule, RuleBook, RuleDataError
 
 Array = npt.NDArray[np.float64]
@@ -372,3 +373,123 @@ def check(vehicle: Vehicle, spans: Sequence[Span], lane: LaneLoad) -> list[Bridg
         )
         for i, s in enumerate(spans)
     ]
+
+
+# ── The permit's class and statutory time limit ─────────────────────────────────────────────────────
+
+
+class PermitClass(StrEnum):
+    """超限运输车辆行驶公路管理规定 Art. 15: the three classes by size and weight."""
+
+    SMALL = "small"  # within 4.2 m high, 3 m wide, 20 m long and the weight limits
+    MEDIUM = "medium"  # within 4.5 m, 3.75 m, 28 m and 100 t
+    LARGE = "large"
+
+    @property
+    def label(self) -> str:
+        return {
+            "small": "第一类（第十五条第一项）",
+            "medium": "第二类（第十五条第二项）",
+            "large": "第三类（第十五条第三项）",
+        }[self.value]
+
+
+# Plausibility bounds (not law) for an oversize load on a road.
+MAX_DIMENSION_M = {"height_m": 10.0, "width_m": 15.0, "length_m": 150.0}
+MAX_GROSS_KG = 2_000_000
+
+
+@dataclass(frozen=True)
+class Dimensions:
+    """车货总尺寸 and 总质量 of the loaded vehicle."""
+
+    height_m: float  # from the ground
+    width_m: float
+    length_m: float
+    gross_kg: int
+    within_weight_limits: bool  # gross and axle loads within Art. 3 and Art. 5
+
+    def __post_init__(self) -> None:
+        for name, value, label in (
+            ("height_m", self.height_m, "总高度"),
+            ("width_m", self.width_m, "总宽度"),
+            ("length_m", self.length_m, "总长度"),
+        ):
+            if not _finite(value) or not 0 < value <= MAX_DIMENSION_M[name]:
+                raise JiafaError(
+                    ErrorCode.PERMIT_INPUT_INVALID,
+                    f"车货{label}应大于 0 且不超过 {MAX_DIMENSION_M[name]:g} 米，收到 {value}",
+                )
+        if isinstance(self.gross_kg, bool) or not 0 < self.gross_kg <= MAX_GROSS_KG:
+            raise JiafaError(
+                ErrorCode.PERMIT_INPUT_INVALID,
+                f"车货总质量应大于 0 且不超过 {MAX_GROSS_KG} 千克，收到 {self.gross_kg}",
+            )
+
+
+def permit_class(load: Dimensions, book: RuleBook, on: date) -> tuple[PermitClass, Rule]:
+    """The Art. 15 class of a load and the rule that sets it (cited with the time limit)."""
+    small, medium = book.get("permit.class.small", on=on), book.get("permit.class.medium", on=on)
+    s, m = small.value, medium.value
+    if (
+        load.height_m <= s["height_m"]
+        and load.width_m <= s["width_m"]
+        and load.length_m <= s["length_m"]
+        and load.within_weight_limits
+    ):
+        return PermitClass.SMALL, small
+    if (
+        load.height_m <= m["height_m"]
+        and load.width_m <= m["width_m"]
+        and load.length_m <= m["length_m"]
+        and load.gross_kg <= m["gross_kg"]
+    ):
+        return PermitClass.MEDIUM, medium
+    return PermitClass.LARGE, medium
+
+
+@dataclass(frozen=True)
+class TimeLimit:
+    permit_class: PermitClass
+    cross_province: bool
+    accepted_on: date  # 受理日: not counted
+    working_days: int
+    excluded_working_days: int  # spent on bridge reinforcement (加固、改造), not counted
+    due: date
+    rule: Rule
+
+    @property
+    def explanation(self) -> str:
+        scope = "跨省、自治区、直辖市运输，" if self.cross_province else ""
+        excluded = (
+            f"；桥梁加固、改造所用 {self.excluded_working_days} 个工作日不计入"
+            if self.excluded_working_days
+            else ""
+        )
+        return (
+            f"{self.permit_class.label}，{scope}应自受理之日（{self.accepted_on.isoformat()}）起 "
+            f"{self.working_days} 个工作日内作出许可决定{excluded}，至 {self.due.isoformat()}"
+            f"（{self.rule.law}{self.rule.article}）"
+        )
+
+
+def decision_due(
+    accepted_on: date,
+    load_class: PermitClass,
+    cross_province: bool,
+    calendar: WorkCalendar,
+    book: RuleBook,
+    excluded_working_days: int = 0,
+) -> TimeLimit:
+    """The statutory time limit for the decision, counted in working days from the day after acceptance;
+    working days spent on bridge reinforcement are added back (Art. 15)."""
+    if excluded_working_days < 0:
+        raise JiafaError(ErrorCode.PERMIT_INPUT_INVALID, "加固、改造时间不能为负数")
+    key = f"permit.time_limit.{load_class.value}" + ("_cross_province" if cross_province else "")
+    rule = book.get(key, on=accepted_on)
+    days = int(rule.value)
+    try:
+        due = calendar.add_working_days(accepted_on, days + excluded_working_days)
+    except NoScheduleError as e:
+        raise JiafaError(ErrorCode.NO_SCHEDULE, str(e)) from e
+    return TimeLimit(load_class, cross_province, accepted_on, days, excluded_working_days, due, rule)
