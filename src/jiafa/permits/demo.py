@@ -13,6 +13,7 @@ from datetime import date
 from functools import cache
 
 from jiafa.law.ruledata import RuleBook
+from jiafa.permits.routing import BridgeSite
 from jiafa.permits.rules import Span, resolve_design_load
 from jiafa.simulate.world import Road, roads
 
@@ -32,8 +33,15 @@ DESIGN_LOADS: dict[str, tuple[str, ...]] = {
     "national": ("公路-I级", "汽车-超20级", "汽车-20级"),
     "provincial": ("公路-II级", "汽车-20级"),
 }
-# Technical condition grade (技术状况等级, 1类 best … 5类 worst) → the red-line ratio its assessment gives.
-RED_LINE_BY_GRADE = {1: 1.15, 2: 1.05, 3: 0.95, 4: 0.8, 5: 0.5}
+# Technical condition grade (技术状况等级, 1类 best … 5类 worst): how common each is by kind of road (newer,
+# better kept expressways), and the red-line ratio an assessment gives. The red line compares one vehicle
+# with one design lane, so a sound bridge whose girders share the vehicle carries more than 1.
+GRADE_WEIGHTS = {
+    "expressway": (50, 42, 7, 1, 0),
+    "national": (30, 45, 18, 6, 1),
+    "provincial": (20, 45, 25, 8, 2),
+}
+RED_LINE_BY_GRADE = {1: 1.3, 2: 1.2, 3: 1.05, 4: 0.85, 5: 0.5}
 
 
 @dataclass(frozen=True)
@@ -87,7 +95,7 @@ def bridges(seed: int = SEED, count: int = COUNT) -> tuple[DemoBridge, ...]:
         structure = rng.choices(list(STRUCTURES), weights=(2, 5, 3, 1))[0]
         lengths = STRUCTURES[structure]
         spans = tuple(rng.choice(lengths) for _ in range(rng.randint(1, 5)))
-        grade = rng.choices((1, 2, 3, 4, 5), weights=(25, 45, 20, 8, 2))[0]
+        grade = rng.choices((1, 2, 3, 4, 5), weights=GRADE_WEIGHTS[road.kind])[0]
         design_name = rng.choice(DESIGN_LOADS[road.kind])
         red_line = round(RED_LINE_BY_GRADE[grade] + rng.uniform(-0.05, 0.05), 2)
         out.append(
@@ -112,3 +120,23 @@ def bridges(seed: int = SEED, count: int = COUNT) -> tuple[DemoBridge, ...]:
             )
         )
     return tuple(out)
+
+
+def sites(book: RuleBook, on: date, seed: int = SEED) -> tuple[BridgeSite, ...]:
+    """The demo bridges as routing sees them."""
+    network = roads()
+    return tuple(
+        BridgeSite(
+            code=b.code,
+            name=b.name,
+            segment=(network[b.road].points[b.leg], network[b.road].points[b.leg + 1]),
+            spans=tuple(b.check_spans(book, on)),
+            condition_grade=b.condition_grade,
+            max_width_m=b.max_width_m,
+            max_height_m=b.max_height_m,
+            speed_limit_kmh=b.speed_limit_kmh,
+            escort_required=b.escort_required,
+            single_vehicle=b.single_vehicle,
+        )
+        for b in bridges(seed)
+    )
