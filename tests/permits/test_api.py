@@ -1,9 +1,13 @@
 """POST /api/v1/permits/bridge-check: the contract's fields, hand-calculated numbers, Chinese refusals."""
 
+from datetime import date
+
 import pytest
 
 from jiafa.core.roles import Role
-from tests.conftest import ApiClient
+from jiafa.permits import actions
+from jiafa.simulate.world import roads
+from tests.conftest import BUREAU, HAINING, TONGXIANG, ApiClient
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +91,104 @@ def test_needs_a_staff_account(make_user, api_as):
     station = api_as(make_user("station1", role=Role.STATION))
     body = {"vehicle": STANDARD, "bridges": [{"span_m": 20}]}
     assert station.post("/permits/bridge-check", body).json()["code"] == "forbidden"
+
+
+# ── Applications ─────────────────────────────────────────────────────────────────────────────────────
+
+FRIDAY = date(2024, 9, 27)
+NET = roads()
+APPLICATION = {
+    "applicant_name": "嘉兴重型设备运输有限公司",
+    "applicant_credit_code": "91330400MA2B000001",
+    "contact_phone": "0573-82000000",
+    "tractor_plate": "浙F12345",
+    "trailer_plate": "浙F6789挂",
+    "vehicle": {"axle_loads_kn": [60, 110, 110, 110, 110, 110], "axle_spacings_m": [3.2, 1.4, 6.0, 1.4, 1.4]},
+    "gross_kg": 62200,
+    "height_m": 4.0,
+    "width_m": 2.9,
+    "length_m": 18.0,
+    "cargo": "变压器",
+    "origin": {"name": "嘉兴港", "lat": NET["G60"].points[0][0], "lon": NET["G60"].points[0][1]},
+    "destination": {"name": "海盐", "lat": NET["G92"].points[-1][0], "lon": NET["G92"].points[-1][1]},
+    "travel_from": "2024-10-08",
+    "travel_to": "2024-10-20",
+}
+
+
+@pytest.fixture
+def desk(org, make_user, api_as, monkeypatch):
+    monkeypatch.setattr("jiafa.permits.api.timezone.localdate", lambda *a, **k: FRIDAY)
+    actions.load_demo_bridges(org[BUREAU])
+    return {
+        "officer": api_as(make_user("hn_officer", HAINING, Role.OFFICER)),
+        "leader": api_as(make_user("hn_leader", HAINING, Role.SQUADRON_LEADER)),
+        "other": api_as(make_user("tx_officer", TONGXIANG, Role.OFFICER)),
+    }
+
+
+def test_apply_review_and_approve_through_the_api(desk):
+    response = desk["officer"].post("/permits/applications", APPLICATION)
+    assert response.status_code == 201, response.content
+    app = response.json()
+    assert app["status"] == "under_review" and app["status_label"] == "审查中"
+    assert app["due_on"] == "2024-10-10" and app["permit_class"] == "medium"
+    assert app["check_result"]["route"]["bridges"] and app["allowed_actions"] == ["amend", "refer"]
+    queue = desk["leader"].get("/permits/applications?status=under_review").json()
+    assert [a["id"] for a in queue] == [app["id"]]
+    detail = desk["leader"].get(f"/permits/applications/{app['id']}").json()
+    assert "approve" in detail["allowed_actions"] and "reject" in detail["allowed_actions"]
+    response = desk["leader"].post(
+        f"/permits/applications/{app['id']}/actions/approve",
+        {"version": 1, "conditions": {"time_window": "夜间"}},
+    )
+    assert response.status_code == 200, response.content
+    approved = response.json()
+    assert approved["status"] == "approved" and approved["number"] == "嘉交执超限许〔2024〕第00001号"
+    assert [e["kind"] for e in approved["events"]] == ["apply", "approve"]
+    again = desk["leader"].post(f"/permits/applications/{app['id']}/actions/approve", {})
+    assert again.status_code == 409 and again.json()["code"] == "illegal_step"
+
+
+def test_bad_applications_are_refused_with_their_code(desk):
+    for change, code, words in (
+        (
+            {"vehicle": {"axle_loads_kn": [100, 100, 100], "axle_spacings_m": [3.0]}},
+            "axle_layout_invalid",
+            "轴距",
+        ),
+        (
+            {"vehicle": {"axle_loads_kn": [-100, 100], "axle_spacings_m": [3.0]}},
+            "axle_layout_invalid",
+            "轴荷",
+        ),
+        ({"travel_from": "2024-09-01"}, "permit_input_invalid", "早于今天"),
+    ):
+        response = desk["officer"].post("/permits/applications", {**APPLICATION, **change})
+        assert response.status_code == 422 and response.json()["code"] == code
+        assert words in response.json()["message"]
+    assert desk["officer"].get("/permits/applications").json() == []
+
+
+def test_other_districts_do_not_see_the_application(desk):
+    app = desk["officer"].post("/permits/applications", APPLICATION).json()
+    assert desk["other"].get(f"/permits/applications/{app['id']}").status_code == 404
+    assert desk["other"].get("/permits/applications").json() == []
+    response = desk["officer"].post(f"/permits/applications/{app['id']}/actions/approve", {})
+    assert response.status_code == 403 and response.json()["code"] == "forbidden"
+
+
+def test_bridge_register(desk):
+    bridges = desk["officer"].get("/permits/bridges").json()
+    assert len(bridges) == 210 and {"red_line_ratio", "condition_grade", "spans_m"} <= set(bridges[0])
+
+
+def test_amend_rechecks(desk):
+    app = desk["officer"].post("/permits/applications", APPLICATION).json()
+    heavy = {"axle_loads_kn": [60, 110, 110, *[150] * 6], "axle_spacings_m": [3.2, 1.4, 6.0, *[1.5] * 5]}
+    body = {**APPLICATION, "vehicle": heavy, "gross_kg": 123385, "version": 1}
+    response = desk["officer"].post(f"/permits/applications/{app['id']}/amend", body)
+    assert response.status_code == 200, response.content
+    amended = response.json()
+    assert amended["status"] == "referred" and amended["check_result"]["route"] is None
+    assert amended["permit_class"] == "large" and amended["version"] == 2

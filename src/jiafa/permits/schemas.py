@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from typing import Any
+
 from ninja import Field, Schema
 
 from jiafa.overload.schemas import BasisOut
@@ -47,3 +50,109 @@ class BridgeCheckOut(Schema):
     gross_kn: float
     bridges: list[BridgeResultOut]
     basis: list[BasisOut]
+
+
+class PlaceIn(Schema):
+    name: str
+    lat: float
+    lon: float
+
+
+class ApplicationIn(Schema):
+    applicant_name: str  # 申请人
+    applicant_credit_code: str  # 统一社会信用代码
+    contact_phone: str
+    tractor_plate: str
+    trailer_plate: str = ""
+    combination: bool = True  # 汽车列车
+    vehicle: VehicleIn
+    gross_kg: int  # 车货总质量
+    height_m: float
+    width_m: float
+    length_m: float
+    cargo: str
+    origin: PlaceIn
+    destination: PlaceIn
+    travel_from: date
+    travel_to: date
+    cross_province: bool = False
+    org_unit: str | None = None  # 受理单位 code; the caller's own unit when absent
+
+
+class AmendIn(ApplicationIn):
+    version: int | None = None
+
+
+class StepIn(Schema):
+    """The fields a step may take; each step reads the ones it needs."""
+
+    version: int | None = None
+    note: str = ""  # refer, resume
+    reasons: str = ""  # reject, suspend, revoke
+    opinion: str = ""  # assess
+    conditions: dict[str, Any] | None = None  # assess, approve
+    on: date | None = None  # start_reinforcement, finish_reinforcement (default today)
+
+
+class EventOut(Schema):
+    kind: str
+    at: datetime
+    actor: str
+    status_from: str
+    status_to: str
+    note: str
+
+
+class ApplicationOut(Schema):
+    id: int
+    number: str
+    status: str
+    status_label: str
+    version: int
+    org_unit: str
+    applicant_name: str
+    tractor_plate: str
+    trailer_plate: str
+    gross_kg: int
+    height_m: float
+    width_m: float
+    length_m: float
+    cargo: str
+    origin_name: str
+    destination_name: str
+    travel_from: date
+    travel_to: date
+    accepted_on: date
+    permit_class: str
+    due_on: date
+    proposal: str
+    conditions: dict[str, Any]
+    reasons: str
+    decided_on: date | None
+
+
+class ApplicationDetailOut(ApplicationOut):
+    axle_loads_kn: list[float]
+    axle_spacings_m: list[float]
+    check_result: dict[str, Any]
+    events: list[EventOut]
+    allowed_actions: list[str]
+
+
+class BridgeOut(Schema):
+    code: str
+    name: str
+    road_code: str
+    lat: float
+    lon: float
+    structure: str
+    spans_m: list[float]
+    design_load: str
+    condition_grade: int
+    red_line_ratio: float
+    max_width_m: float | None
+    max_height_m: float | None
+    speed_limit_kmh: int | None
+    escort_required: bool
+    single_vehicle: bool
+    reinforcement: str
