@@ -7,6 +7,7 @@ anything is written: a refused application leaves nothing behind.
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -416,6 +417,7 @@ def approve(
         app.conditions = {**app.conditions, **(conditions or {})}
         app.decided_on = today
         app.number = numbering.next_number(app.org_unit, "oversize_permit", "超限许", today.year)
+        app.verify_code = secrets.token_urlsafe(18)
         step.note = f"许可证号 {app.number}"
         step.data = {"number": app.number, "conditions": app.conditions}
     return step.app
@@ -448,6 +450,39 @@ revoke = _closing("revoke", "撤销许可的理由")
 def resume(app_id: int, *, actor: User, note: str, version: int | None = None, ip: str | None = None) -> None:
     with _step(app_id, "resume", actor=actor, version=version, ip=ip) as step:
         step.note = _required(note, "恢复许可的理由")
+
+
+def perform(
+    action: str,
+    app_id: int,
+    *,
+    actor: User,
+    today: date,
+    version: int | None = None,
+    note: str = "",
+    reasons: str = "",
+    opinion: str = "",
+    conditions: dict[str, Any] | None = None,
+    on: date | None = None,
+    ip: str | None = None,
+) -> None:
+    """One step of the table by its name, with the fields it takes (the API and the pages call this)."""
+    common: dict[str, Any] = {"actor": actor, "version": version, "ip": ip}
+    steps: dict[str, Callable[[], object]] = {
+        "refer": lambda: refer(app_id, note=note, **common),
+        "assess": lambda: assess(app_id, opinion=opinion, conditions=conditions, **common),
+        "start_reinforcement": lambda: start_reinforcement(app_id, on=on or today, note=note, **common),
+        "finish_reinforcement": lambda: finish_reinforcement(app_id, on=on or today, **common),
+        "approve": lambda: approve(app_id, today=today, conditions=conditions, **common),
+        "reject": lambda: reject(app_id, reasons=reasons, today=today, **common),
+        "suspend": lambda: suspend(app_id, reasons=reasons, today=today, **common),
+        "resume": lambda: resume(app_id, note=note, **common),
+        "revoke": lambda: revoke(app_id, reasons=reasons, today=today, **common),
+    }
+    step = steps.get(action)
+    if step is None:
+        raise JiafaError(ErrorCode.NOT_FOUND, f"没有“{action}”这一许可步骤")
+    step()
 
 
 # ── The demo's bridge register ───────────────────────────────────────────────────────────────────────

@@ -3,7 +3,6 @@ rules.py (the check) and actions.py (the lifecycle)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -180,43 +179,18 @@ def amend_application(request: HttpRequest, app_id: int, body: AmendIn) -> dict[
     return _detail(app, user)
 
 
-Step = Callable[[int, StepIn, User, Any, str | None], object]
-STEPS: dict[str, Step] = {
-    "refer": lambda i, b, u, d, ip: actions.refer(i, actor=u, note=b.note, version=b.version, ip=ip),
-    "assess": lambda i, b, u, d, ip: actions.assess(
-        i, actor=u, opinion=b.opinion, conditions=b.conditions, version=b.version, ip=ip
-    ),
-    "start_reinforcement": lambda i, b, u, d, ip: actions.start_reinforcement(
-        i, actor=u, on=b.on or d, note=b.note, version=b.version, ip=ip
-    ),
-    "finish_reinforcement": lambda i, b, u, d, ip: actions.finish_reinforcement(
-        i, actor=u, on=b.on or d, version=b.version, ip=ip
-    ),
-    "approve": lambda i, b, u, d, ip: actions.approve(
-        i, actor=u, today=d, conditions=b.conditions, version=b.version, ip=ip
-    ),
-    "reject": lambda i, b, u, d, ip: actions.reject(
-        i, actor=u, reasons=b.reasons, today=d, version=b.version, ip=ip
-    ),
-    "suspend": lambda i, b, u, d, ip: actions.suspend(
-        i, actor=u, reasons=b.reasons, today=d, version=b.version, ip=ip
-    ),
-    "resume": lambda i, b, u, d, ip: actions.resume(i, actor=u, note=b.note, version=b.version, ip=ip),
-    "revoke": lambda i, b, u, d, ip: actions.revoke(
-        i, actor=u, reasons=b.reasons, today=d, version=b.version, ip=ip
-    ),
-}
-
-
 @router.post(
     "/applications/{app_id}/actions/{action}",
     response=ApplicationDetailOut,
     summary="办理一步：转评定、评定、加固、许可、不予许可、中止、恢复、撤销（不允许时返回 409）",
 )
 def act(request: HttpRequest, app_id: int, action: str, body: StepIn) -> dict[str, Any]:
-    user = _user(request)
-    step = STEPS.get(action)
-    if step is None:
-        raise JiafaError(ErrorCode.NOT_FOUND, f"没有“{action}”这一许可步骤")
-    step(app_id, body, user, timezone.localdate(), audit.client_ip(request))
+    actions.perform(
+        action,
+        app_id,
+        actor=_user(request),
+        today=timezone.localdate(),
+        ip=audit.client_ip(request),
+        **body.dict(),
+    )
     return get_application(request, app_id)

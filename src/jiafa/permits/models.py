@@ -98,6 +98,8 @@ class PermitApplication(models.Model):
     """An application for an oversize transport permit (超限运输车辆行驶公路许可申请)."""
 
     number = models.CharField("许可证号", max_length=60, blank=True, db_index=True)
+    # The unguessable part of the public verification address printed as a QR code on the permit.
+    verify_code = models.CharField("核验码", max_length=32, blank=True, db_index=True)
     status = models.CharField("状态", max_length=20, choices=PermitStatus.choices)
     version = models.PositiveIntegerField(default=1)
     org_unit = models.ForeignKey(OrgUnit, models.PROTECT, verbose_name="受理单位")
