@@ -17,4 +17,5 @@ urlpatterns = [
     path("stations/", include("jiafa.overload.station_urls")),
     path("lookup/", include("jiafa.cases.public_urls")),
     path("overload/", include("jiafa.overload.urls")),
+    path("permits/", include("jiafa.permits.urls")),
 ]
