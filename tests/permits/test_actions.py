@@ -4,6 +4,7 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from jiafa.core.errors import ErrorCode, JiafaError
 from jiafa.core.models import AuditEntry
@@ -181,3 +182,20 @@ def test_roles_versions_and_jurisdiction(staff):
     with pytest.raises(JiafaError) as e:
         actions.apply(SIX_AXLES, actor=staff["other"], unit=staff["unit"], today=FRIDAY)
     assert e.value.code in {ErrorCode.FORBIDDEN, ErrorCode.NOT_FOUND}
+
+
+def test_bridge_data_is_validated_before_it_is_saved(staff):
+    bridge = Bridge.objects.get(code="QL0001")
+    bridge.full_clean()
+    for field, value, words in (
+        ("road_code", "G999", "没有路线"),
+        ("road_leg", 40, "只有"),
+        ("spans_m", [20, -5], "计算跨径"),
+        ("spans_m", "20", "计算跨径"),
+    ):
+        original = getattr(bridge, field)
+        setattr(bridge, field, value)
+        with pytest.raises(ValidationError) as e:
+            bridge.full_clean()
+        assert words in str(e.value)
+        setattr(bridge, field, original)

@@ -3,11 +3,14 @@ Tables and field validation only; every change of an application goes through ac
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from jiafa.core.models import OrgUnit, User
+from jiafa.permits.rules import MAX_SPAN_M, MIN_SPAN_M
 from jiafa.permits.states import PermitStatus
+from jiafa.simulate.world import roads
 
 
 class StructureType(models.TextChoices):
@@ -64,6 +67,21 @@ class Bridge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def clean(self) -> None:
+        """A bridge must stand on a segment of a known road and have spans the check accepts."""
+        road = roads().get(self.road_code)
+        if road is None:
+            raise ValidationError({"road_code": f"路网中没有路线 {self.road_code}"})
+        if self.road_leg is not None and not 0 <= self.road_leg < len(road.points) - 1:
+            raise ValidationError({"road_leg": f"路线 {self.road_code} 只有 {len(road.points) - 1} 段"})
+        spans = self.spans_m if isinstance(self.spans_m, list) else []
+        if not spans or not all(
+            isinstance(s, int | float) and not isinstance(s, bool) and MIN_SPAN_M <= s <= MAX_SPAN_M
+            for s in spans
+        ):
+            message = f"各孔计算跨径应为 {MIN_SPAN_M:g} 至 {MAX_SPAN_M:g} 米之间的数字列表，如 [20, 20]"
+            raise ValidationError({"spans_m": message})
 
 
 class Inspection(models.Model):
