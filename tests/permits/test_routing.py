@@ -4,6 +4,8 @@ each."""
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jiafa.core.errors import ErrorCode, JiafaError
 from jiafa.law import ruledata
@@ -100,3 +102,27 @@ def test_demo_network_routes_a_moderate_load_and_explains_the_rest() -> None:
     p = plan(network, sites, six_axles, NARROW, net["G60"].points[0], net["G92"].points[-1], LANE, PENALTY)
     assert p.route is not None and p.route.feasible and p.route.verdicts
     assert all(p.explain(a) for a in p.alternatives)
+
+
+DEMO_NETWORK = Network.from_roads(roads())
+DEMO_SITES = demo.sites(BOOK, DAY)
+DEMO_NODES = sorted(DEMO_NETWORK.graph.nodes)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    ends=st.lists(st.sampled_from(DEMO_NODES), min_size=2, max_size=2, unique=True),
+    line_kn=st.floats(min_value=40, max_value=160),
+    lines=st.integers(min_value=1, max_value=10),
+    width=st.floats(min_value=2.5, max_value=5.0),
+)
+def test_a_route_never_crosses_a_bridge_the_vehicle_fails(ends, line_kn, lines, width) -> None:
+    vehicle = Vehicle.of([60, 110, *[line_kn] * lines], [3.2, 1.4, *[1.5] * (lines - 1)])
+    p = plan(DEMO_NETWORK, DEMO_SITES, vehicle, Size(width, 4.0), ends[0], ends[1], LANE, PENALTY)
+    if p.route is not None:
+        assert p.route.nodes[0] == ends[0] and p.route.nodes[-1] == ends[1]
+        for v in p.route.verdicts:
+            assert all(r.governing_ratio <= r.span.red_line_ratio for r in v.results)
+            assert v.bridge.max_width_m is None or width <= v.bridge.max_width_m
+    else:
+        assert p.alternatives and all(not a.feasible and p.explain(a) for a in p.alternatives)
