@@ -120,3 +120,12 @@ def test_verification_dates(office, monkeypatch):
     app.refresh_from_db()
     monkeypatch.setattr("jiafa.permits.views.timezone.localdate", lambda *a, **k: date(2099, 1, 1))
     assert "已于" in Client().get(f"/permits/verify/{app.verify_code}/").content.decode()
+
+
+def test_the_form_rechecks_on_every_change(office):
+    page = office["officer"].get("/permits/new/").content.decode()
+    assert 'hx-trigger="change delay:400ms"' in page and 'id="check-result"' in page
+    partial = office["officer"].post(
+        "/permits/new/", {"check": "1", "cargo": "变压器"}, HTTP_HX_REQUEST="true"
+    )
+    assert "请完整、正确填写" in partial.content.decode() and "申请人" in partial.content.decode()
