@@ -192,3 +192,42 @@ def test_amend_rechecks(desk):
     amended = response.json()
     assert amended["status"] == "referred" and amended["check_result"]["route"] is None
     assert amended["permit_class"] == "large" and amended["version"] == 2
+
+
+def test_an_inspection_changes_the_bridge_for_every_later_check(desk):
+    leader = desk["leader"]
+    before = leader.get("/permits/bridges/QL0001").json()
+    body = {
+        "inspected_on": "2024-09-20",
+        "kind": "load_test",
+        "condition_grade": 4,
+        "red_line_ratio": 0.7,
+        "findings": "主梁跨中横向裂缝超限",
+        "inspector": "浙江省交通工程检测中心",
+        "version": before["version"],
+    }
+    response = leader.post("/permits/bridges/QL0001/inspections", body)
+    assert response.status_code == 201, response.content
+    after = response.json()
+    assert (after["condition_grade"], after["red_line_ratio"]) == (4, 0.7)
+    assert (
+        after["inspections"][0]["findings"] == "主梁跨中横向裂缝超限"
+        and after["version"] == before["version"] + 1
+    )
+    older = {
+        **body,
+        "inspected_on": "2023-01-05",
+        "condition_grade": 2,
+        "red_line_ratio": 1.2,
+        "version": None,
+    }
+    assert leader.post("/permits/bridges/QL0001/inspections", older).json()["condition_grade"] == 4
+    stale = leader.post("/permits/bridges/QL0001/inspections", body)
+    assert stale.status_code == 409 and stale.json()["code"] == "conflict"
+    future = leader.post(
+        "/permits/bridges/QL0001/inspections", {**body, "inspected_on": "2024-10-01", "version": None}
+    )
+    assert future.status_code == 422 and future.json()["code"] == "bridge_data_invalid"
+    officer = desk["officer"].post("/permits/bridges/QL0001/inspections", {**body, "version": None})
+    assert officer.status_code == 403
+    assert desk["officer"].get("/permits/bridges/QL9999").status_code == 404

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -20,13 +21,13 @@ from django.db import transaction
 from jiafa.core import audit, jurisdiction, numbering
 from jiafa.core.errors import ErrorCode, JiafaError
 from jiafa.core.models import OrgUnit, User
-from jiafa.core.roles import require
+from jiafa.core.roles import Perm, require
 from jiafa.law import overload, schedules
 from jiafa.law.book import rulebook
 from jiafa.law.calendar import NoScheduleError
 from jiafa.law.ruledata import RuleBook
 from jiafa.permits import demo, routing, rules
-from jiafa.permits.models import Bridge, PermitApplication, PermitEvent
+from jiafa.permits.models import Bridge, Inspection, PermitApplication, PermitEvent
 from jiafa.permits.states import PermitStatus, Transition, transition
 from jiafa.simulate.world import roads
 
@@ -483,6 +484,76 @@ def perform(
     if step is None:
         raise JiafaError(ErrorCode.NOT_FOUND, f"没有“{action}”这一许可步骤")
     step()
+
+
+# ── The bridge register ──────────────────────────────────────────────────────────────────────────────
+
+
+def record_inspection(
+    code: str,
+    *,
+    actor: User,
+    today: date,
+    inspected_on: date,
+    kind: str,
+    condition_grade: int,
+    red_line_ratio: float | None = None,
+    findings: str = "",
+    inspector: str = "",
+    version: int | None = None,
+    ip: str | None = None,
+) -> Inspection:
+    """An inspection or load test: kept in the bridge's history, and its grade (and red line, when the
+    inspection assessed one) become the bridge's for every check from now on."""
+    require(actor, Perm.BRIDGE_EDIT)
+    if kind not in Inspection.Kind.values:
+        raise JiafaError(ErrorCode.BRIDGE_DATA_INVALID, f"检测类别应为：{'、'.join(Inspection.Kind.values)}")
+    if not 1 <= condition_grade <= 5:
+        raise JiafaError(ErrorCode.BRIDGE_DATA_INVALID, f"技术状况等级应为 1 至 5 类，收到 {condition_grade}")
+    if inspected_on > today:
+        raise JiafaError(ErrorCode.BRIDGE_DATA_INVALID, "检测日期不能晚于今天")
+    if red_line_ratio is not None and not 0 < red_line_ratio <= rules.MAX_RED_LINE_RATIO:
+        raise JiafaError(
+            ErrorCode.BRIDGE_DATA_INVALID, f"荷载红线比值应大于 0 且不超过 {rules.MAX_RED_LINE_RATIO:g}"
+        )
+    with transaction.atomic():
+        bridge = Bridge.objects.select_for_update().filter(code=code).first()
+        if bridge is None:
+            raise JiafaError(ErrorCode.NOT_FOUND, f"没有桥梁 {code}")
+        if version is not None and bridge.version != version:
+            raise JiafaError(ErrorCode.CONFLICT, "桥梁数据已被他人更新，请刷新后再操作")
+        inspection = Inspection.objects.create(
+            bridge=bridge,
+            inspected_on=inspected_on,
+            kind=kind,
+            condition_grade=condition_grade,
+            red_line_ratio=red_line_ratio,
+            findings=findings.strip(),
+            inspector=inspector.strip(),
+        )
+        latest = bridge.inspections.order_by("-inspected_on", "-id").first()
+        before = {"condition_grade": bridge.condition_grade, "red_line_ratio": str(bridge.red_line_ratio)}
+        if latest == inspection:  # an older inspection entered late does not overrule a newer one
+            bridge.condition_grade = condition_grade
+            if red_line_ratio is not None:
+                bridge.red_line_ratio = Decimal(str(red_line_ratio))
+        bridge.version += 1
+        bridge.save()
+        audit.record(
+            "bridge.inspect",
+            actor=actor,
+            obj=bridge,
+            ip=ip,
+            detail={
+                "inspection": inspection.pk,
+                "before": before,
+                "after": {
+                    "condition_grade": bridge.condition_grade,
+                    "red_line_ratio": str(bridge.red_line_ratio),
+                },
+            },
+        )
+    return inspection
 
 
 # ── The demo's bridge register ───────────────────────────────────────────────────────────────────────

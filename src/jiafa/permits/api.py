@@ -24,7 +24,9 @@ from jiafa.permits.schemas import (
     ApplicationOut,
     BridgeCheckIn,
     BridgeCheckOut,
+    BridgeDetailOut,
     BridgeOut,
+    InspectionIn,
     StepIn,
 )
 from jiafa.permits.states import TRANSITIONS, PermitStatus
@@ -69,6 +71,31 @@ def bridge_check(request: HttpRequest, body: BridgeCheckIn) -> dict[str, Any]:
 def bridges(request: HttpRequest) -> QuerySet[Bridge]:
     require(request.user, Perm.PERMIT_VIEW)
     return Bridge.objects.all()
+
+
+def _bridge(code: str) -> Bridge:
+    bridge = Bridge.objects.filter(code=code).first()
+    if bridge is None:
+        raise JiafaError(ErrorCode.NOT_FOUND, f"没有桥梁 {code}")
+    return bridge
+
+
+@router.get("/bridges/{code}", response=BridgeDetailOut, summary="一座桥梁及其检测记录")
+def bridge_detail(request: HttpRequest, code: str) -> Bridge:
+    require(request.user, Perm.PERMIT_VIEW)
+    return _bridge(code)
+
+
+@router.post(
+    "/bridges/{code}/inspections",
+    response={201: BridgeDetailOut},
+    summary="登记检测或荷载试验：其技术状况等级与荷载红线此后用于校核",
+)
+def add_inspection(request: HttpRequest, code: str, body: InspectionIn) -> Status[Bridge]:
+    actions.record_inspection(
+        code, actor=_user(request), today=timezone.localdate(), ip=audit.client_ip(request), **body.dict()
+    )
+    return Status(201, _bridge(code))
 
 
 # ── Applications ─────────────────────────────────────────────────────────────────────────────────────

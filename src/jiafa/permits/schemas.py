@@ -156,3 +156,27 @@ class BridgeOut(Schema):
     escort_required: bool
     single_vehicle: bool
     reinforcement: str
+
+
+class InspectionIn(Schema):
+    inspected_on: date
+    kind: str  # periodic 定期检查 | special 特殊检查 | load_test 荷载试验
+    condition_grade: int  # 1–5
+    red_line_ratio: float | None = None  # when the inspection assessed one
+    findings: str = ""
+    inspector: str = ""
+    version: int | None = None  # the bridge's, as the caller saw it
+
+
+class InspectionOut(Schema):
+    inspected_on: date
+    kind: str
+    condition_grade: int
+    red_line_ratio: float | None
+    findings: str
+    inspector: str
+
+
+class BridgeDetailOut(BridgeOut):
+    version: int
+    inspections: list[InspectionOut]
