@@ -110,6 +110,9 @@ def test_class_ii_bridge_fails_a_vehicle_a_class_i_bridge_carries() -> None:
 def test_design_load_classes_old_ones_mapped_by_rule() -> None:
     assert resolve_design_load("公路-I级", BOOK, DAY) == (DesignLoad.I, None)
     assert resolve_design_load("公路-Ⅱ级", BOOK, DAY)[0] is DesignLoad.II
+    assert resolve_design_load("公路—Ⅰ级", BOOK, DAY)[0] is DesignLoad.I
+    assert resolve_design_load(" II ", BOOK, DAY)[0] is DesignLoad.II
+    assert resolve_design_load("汽车—20", BOOK, DAY)[0] is DesignLoad.II
     mapped, rule = resolve_design_load("汽车-超20级", BOOK, DAY)
     assert mapped is DesignLoad.I and rule is not None and rule.verified is False
     with pytest.raises(JiafaError) as e:

@@ -153,14 +153,22 @@ class Span:
             )
 
 
+_DASHES = str.maketrans({"—": "-", "－": "-", "–": "-", "Ⅰ": "I", "Ⅱ": "II"})
+
+
 def resolve_design_load(name: str, book: RuleBook, on: date) -> tuple[DesignLoad, Rule | None]:
-    """A design load class as written in a bridge's file: 公路-I级 / 公路-II级 (or I / II), or an older class
-    that the rule `bridge.legacy_design_load` maps; the rule is returned to be cited."""
-    text = name.strip().replace("Ⅰ", "I").replace("Ⅱ", "II").removesuffix("级").removeprefix("公路-")
-    if text in DesignLoad.__members__.values():
-        return DesignLoad(text), None
-    rule = book.get("bridge.legacy_design_load", on=on)
-    mapped = rule.value.get(name.strip()) or rule.value.get(name.strip().removesuffix("级") + "级")
+    """A design load class as written in a bridge's file: 公路-I级 / 公路-II级 (or I / II, with any dash or
+    Roman numeral character), or an older class that the rule `bridge.legacy_design_load` maps; the rule is
+    returned to be cited."""
+    text = name.strip().translate(_DASHES).replace(" ", "")
+    short = text.removesuffix("级").removeprefix("公路-")
+    if short in DesignLoad.__members__.values():
+        return DesignLoad(short), None
+    try:
+        rule = book.get("bridge.legacy_design_load", on=on)
+    except RuleDataError as e:
+        raise JiafaError(ErrorCode.NO_RULE_IN_FORCE, str(e)) from e
+    mapped = rule.value.get(text.removesuffix("级") + "级")
     if mapped is None:
         raise JiafaError(
             ErrorCode.BRIDGE_DATA_INVALID,
