@@ -12,6 +12,7 @@ from jiafa.core.errors import DEFAULT_MESSAGE, STATUS, ErrorCode, JiafaError
 from jiafa.law.api import router as law_router
 from jiafa.overload.api import router as overload_router
 from jiafa.reports.api import router as reports_router
+from jiafa.permits.api import router as permits_router
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -78,3 +79,4 @@ api.add_router("/", cases_router)
 api.add_router("/law", law_router)
 api.add_router("/overload", overload_router)
 api.add_router("/reports", reports_router)
+api.add_router("/permits", permits_router)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "jiafa.law",
     "jiafa.overload",
     "jiafa.cases",
+    "jiafa.permits",
     "jiafa.web",
     "jiafa.simulate",
     "jiafa.reports",

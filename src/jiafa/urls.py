@@ -18,4 +18,5 @@ urlpatterns = [
     path("lookup/", include("jiafa.cases.public_urls")),
     path("overload/", include("jiafa.overload.urls")),
     path("reports/", include("jiafa.reports.urls")),
+    path("permits/", include("jiafa.permits.urls")),
 ]

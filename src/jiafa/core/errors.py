@@ -30,6 +30,10 @@ class ErrorCode(StrEnum):
     MEASURED_IN_FUTURE = "measured_in_future"
     NO_RULE_IN_FORCE = "no_rule_in_force"
     REPORT_PERIOD_INVALID = "report_period_invalid"
+    AXLE_LAYOUT_INVALID = "axle_layout_invalid"
+    BRIDGE_DATA_INVALID = "bridge_data_invalid"
+    PERMIT_INPUT_INVALID = "permit_input_invalid"
+    NO_ROUTE = "no_route"
 
 
 STATUS: dict[ErrorCode, int] = {
@@ -59,6 +63,10 @@ STATUS: dict[ErrorCode, int] = {
     ErrorCode.MEASURED_IN_FUTURE: 422,
     ErrorCode.NO_RULE_IN_FORCE: 422,
     ErrorCode.REPORT_PERIOD_INVALID: 422,
+    ErrorCode.AXLE_LAYOUT_INVALID: 422,
+    ErrorCode.BRIDGE_DATA_INVALID: 422,
+    ErrorCode.PERMIT_INPUT_INVALID: 422,
+    ErrorCode.NO_ROUTE: 422,
 }
 
 DEFAULT_MESSAGE: dict[ErrorCode, str] = {
@@ -88,6 +96,10 @@ DEFAULT_MESSAGE: dict[ErrorCode, str] = {
     ErrorCode.MEASURED_IN_FUTURE: "称重日期不能晚于今天",
     ErrorCode.NO_RULE_IN_FORCE: "该日期没有生效的认定规则",
     ErrorCode.REPORT_PERIOD_INVALID: "统计期间有误",
+    ErrorCode.AXLE_LAYOUT_INVALID: "轴荷或轴距有误",
+    ErrorCode.BRIDGE_DATA_INVALID: "桥梁数据有误",
+    ErrorCode.PERMIT_INPUT_INVALID: "大件运输许可申请内容有误",
+    ErrorCode.NO_ROUTE: "起讫点之间没有可通行的路线",
 }
 
 

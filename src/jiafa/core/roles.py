@@ -26,6 +26,10 @@ class Perm(models.TextChoices):
     FINDING_REVIEW = "finding.review", "初审疑似违法线索"
     NON_SITE_FILE = "non_site.file", "非现场案件批量立案告知"
     REPORT_VIEW = "report.view", "查看统计与年报"
+    PERMIT_VIEW = "permit.view", "查看大件运输许可与桥梁"
+    PERMIT_HANDLE = "permit.handle", "受理和审查大件运输许可"
+    PERMIT_DECIDE = "permit.decide", "作出、变更、中止、撤销大件运输许可"
+    BRIDGE_EDIT = "bridge.edit", "维护桥梁承载能力数据"
 
 
 # People; a station account may push weighing records and do nothing else.
@@ -43,6 +47,10 @@ PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.REPORT_VIEW: frozenset(
         {Role.BUREAU_LEADER, Role.SQUADRON_LEADER, Role.LEGAL_REVIEWER, Role.AUDITOR}
     ),
+    Perm.PERMIT_VIEW: _STAFF,
+    Perm.PERMIT_HANDLE: frozenset({Role.OFFICER, Role.SQUADRON_LEADER}),
+    Perm.PERMIT_DECIDE: frozenset({Role.SQUADRON_LEADER, Role.BUREAU_LEADER}),
+    Perm.BRIDGE_EDIT: frozenset({Role.SQUADRON_LEADER, Role.ADMIN}),
 }
 
 
