@@ -11,8 +11,8 @@ from jiafa.core.api import router as core_router
 from jiafa.core.errors import DEFAULT_MESSAGE, STATUS, ErrorCode, JiafaError
 from jiafa.law.api import router as law_router
 from jiafa.overload.api import router as overload_router
-from jiafa.reports.api import router as reports_router
 from jiafa.permits.api import router as permits_router
+from jiafa.reports.api import router as reports_router
 
 
 class ChineseJSONRenderer(JSONRenderer):
