@@ -22,6 +22,7 @@ from jiafa.core import audit
 from jiafa.law.book import rulebook
 from jiafa.overload import records
 from jiafa.overload.models import Finding, IngestBatch, WimStation
+from jiafa.permits.models import Bridge
 from jiafa.simulate import params, wim, world
 
 TINY = 0.002
@@ -88,6 +89,7 @@ def test_a_tiny_year_runs_through_the_real_pipelines(capsys):
     lake = settings.DATA_DIR / "lake" / "wim"
     assert len(list(lake.glob("date=2023-*"))) >= 365
     assert WimStation.objects.count() == len(world.build(11, TINY).sites)
+    assert Bridge.objects.count() == 210  # the key control bridges of the oversize routes
 
     # findings from detection; the confirmed ones became non-site cases against the vehicle's owner
     in_2023 = [f for f in Finding.objects.all() if timezone.localtime(f.passed_at).year == 2023]

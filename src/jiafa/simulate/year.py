@@ -37,10 +37,11 @@ from jiafa.core.models import OrgUnit, User
 from jiafa.law import catalogue, schedules
 from jiafa.overload import followups, review
 from jiafa.overload.models import Calibration, Finding, FollowUp, Vehicle, WimStation
+from jiafa.permits.actions import load_demo_bridges
 from jiafa.reports import figures
 from jiafa.simulate import officers, params, wim
 from jiafa.simulate.clock import Clock, simulated
-from jiafa.simulate.people import SQUADRON_LOGINS
+from jiafa.simulate.people import BUREAU, SQUADRON_LOGINS
 from jiafa.simulate.world import Owner, World
 
 S = CaseStatus
@@ -102,7 +103,9 @@ class Year:
     # ── Setting up ────────────────────────────────────────────────────────────────────────────────────
 
     def register_world(self) -> None:
-        """The stations with their certificates, and the road-transport register of the world's trucks."""
+        """The stations with their certificates, the road-transport register of the world's trucks, and the
+        key control bridges of the oversize routes (the permits module's demo register)."""
+        load_demo_bridges(OrgUnit.objects.get(code=BUREAU), seed=self.world.seed)
         units = {u.code: u for u in OrgUnit.objects.filter(code__in=ROAD_UNITS)}
         start = date(self.year, 1, 1)
         code, at, days = params.LAPSED_CALIBRATION
