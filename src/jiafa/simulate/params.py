@@ -11,7 +11,7 @@ from __future__ import annotations
 TRUCKS = 300_000  # goods vehicles that pass Jiaxing's stations in a year (most of them now and then)
 COMPANIES = 400  # transport companies owning part of the Jiaxing-registered fleet
 OWNED_BY_COMPANY = 0.55  # of Jiaxing-registered trucks (浙F)
-ROGUE_COMPANIES = 0.1  # companies that load their trucks over the limit as a practice …
+ROGUE_COMPANIES = 0.08  # companies that load their trucks over the limit as a practice …
 ROGUE_HABITUAL = 0.16  # … so that this share of their trucks overload habitually
 DRIVERS = 2_000  # people who drive for others (parties of on-site cases that are not the owner)
 # (axles, combination, share of single-drive-axle tractors, weight): goods vehicles at Chinese WIM stations
@@ -34,13 +34,13 @@ PLATE_REGIONS = [
 ]
 
 # ── How they load ─────────────────────────────────────────────────────────────────────────────────────
-HABITUAL_SHARE = 0.0009  # trucks that run overloaded habitually
+HABITUAL_SHARE = 0.0002  # trucks that run overloaded habitually
 HABITUAL_TRIPS = (0.3, 0.9)  # the share of such a truck's trips that are overloaded (uniform between)
 OCCASIONAL_TRIPS = 0.0008  # any other truck, on any trip
 OVERLOAD_RATE_MIN = 0.02  # 超限率 of an overloaded trip: this much plus an exponential spread …
 OVERLOAD_RATE_MEAN = 0.14  # … with this mean (most run a little over, within the weighing tolerance)
 OVERLOAD_RATE_MAX = 1.71  # the report's worst: 28 cross-province vehicles up to 171% over
-EXTREME_SHARE = 0.03  # of habitual overloaders: the extreme ones, uniform from EXTREME_FROM to the maximum
+EXTREME_SHARE = 0.02  # of habitual overloaders: the extreme ones, uniform from EXTREME_FROM to the maximum
 EXTREME_FROM = 0.5
 HUNDRED_TONNE_SHARE = 0.004  # of six-axle trucks: "百吨王" loaded over 100 t when they overload
 EMPTY_LOAD = (0.35, 0.98)  # load of a lawful trip, as a share of the limit (uniform)
