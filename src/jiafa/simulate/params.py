@@ -68,21 +68,21 @@ PAY_DELAY_DAYS = (2, 14)  # from service to payment, for those who pay on time
 LATE_PAY_DAYS = (3, 40)  # past the deadline, for those who pay late
 
 # ── On-site inspections and complaints (cases per year at --scale 1) ───────────────────────────────────
-# violation code: (cases a year, share handled on the spot by the summary procedure)
+# violation code: cases a year, spread over the working days
 ON_SITE = {
-    "CX-01": (1100, 0.0),  # overload found by officers at a static weighing point
-    "CC-01": (600, 0.0),  # oversize dimensions
-    "KY-01": (260, 0.0),  # unlicensed passenger transport (黑车)
-    "WY-01": (120, 0.0),
-    "WY-02": (340, 0.0),
-    "WY-03": (300, 0.0),
-    "WY-04": (30, 0.0),  # a platform dispatching to cars without the transport certificate
-    "DY-01": (380, 0.3),
-    "KY-02": (200, 0.0),
-    "WH-01": (45, 0.0),
-    "ZT-02": (60, 0.0),
-    "SL-02": (90, 0.0),
-    "GK-01": (25, 0.0),
+    "CX-01": 1100,  # overload found by officers at a static weighing point
+    "CC-01": 600,  # oversize dimensions
+    "KY-01": 260,  # unlicensed passenger transport (黑车)
+    "WY-01": 120,
+    "WY-02": 340,
+    "WY-03": 300,
+    "WY-04": 30,  # a platform dispatching to cars without the transport certificate
+    "DY-01": 380,
+    "KY-02": 200,
+    "WH-01": 45,
+    "ZT-02": 60,
+    "SL-02": 90,
+    "GK-01": 25,
 }
 COMPLAINT_SHARE = 0.08  # of on-site cases, those that began with a complaint
 FIRST_VIOLATION = {"CX-01": 0.6, "CC-01": 0.7, "KY-02": 0.5, "SL-02": 0.6}  # share that qualify and sign

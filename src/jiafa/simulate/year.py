@@ -95,6 +95,11 @@ class Year:
         self.progress = progress or (lambda what, done, total: None)
         self.folder = Path(settings.DATA_DIR) / "demo" / "wim"
         self.calendar = schedules.calendar()
+        self.days = [
+            date(year, 1, 1) + timedelta(days=k)
+            for k in range((date(year + 1, 1, 1) - date(year, 1, 1)).days)
+        ]
+        self.working_days = sum(self.calendar.is_working_day(d) for d in self.days)
         self.items = {i.code: i for i in catalogue.packaged_items()}
         self.fleet_of: dict[str, list[str]] = {}
         for t in world.trucks:
@@ -161,10 +166,7 @@ class Year:
 
     def run(self) -> Tally:
         self.staff = _staff()
-        days = [
-            date(self.year, 1, 1) + timedelta(days=k)
-            for k in range((date(self.year + 1, 1, 1) - date(self.year, 1, 1)).days)
-        ]
+        days = self.days
         self.trucks = wim.fleet(self.world, days[0])
         self.folder.mkdir(parents=True, exist_ok=True)
         with simulated(self.clock):
@@ -222,9 +224,8 @@ class Year:
     # ── On-site inspections and complaints ────────────────────────────────────────────────────────────
 
     def _on_site(self, day: date) -> None:
-        per_day = 1 / 249  # working days in a year
-        for code, (per_year, _) in params.ON_SITE.items():
-            expected = per_year * self.world.scale * per_day
+        for code, per_year in params.ON_SITE.items():
+            expected = per_year * self.world.scale / self.working_days
             count = int(expected) + (self.rng.random() < expected - int(expected))
             for _ in range(count):
                 self._new_case(code, day)
