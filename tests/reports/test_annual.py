@@ -16,6 +16,7 @@ PARAGRAPH_2026 = (
     "2026年1月1日至9月15日，全市共办理行政处罚案件8起（罚款1万元以上案件2起、停业整顿案件1起，"
     "申请法院强制执行案件1起，办理行刑衔接案件1起）；办理轻微违法行为首违免罚承诺告知案件1起；"
     "办理非现处罚案件4起，非现处罚案件占全部处罚案件的比重为50.00%。"
+    "发生行政复议案件1起、行政诉讼案件1起，其中被撤销、变更或确认违法1起。"
 )
 
 
@@ -28,7 +29,7 @@ def test_api_gives_the_year_with_its_paragraph(world: World, make_user, api_as):
     assert body["previous"]["period"]["to"] == "2025-09-15"
     assert body["previous"]["figures"]["penalty"] == 0
     assert body["targets"]["non_site_share"] == 0.65
-    assert body["figures"]["reviews_lawsuits"] is None
+    assert (body["figures"]["review"], body["figures"]["lawsuit"], body["figures"]["corrected"]) == (1, 1, 1)
     assert sum(r["penalty"] for r in body["by_month"]) == 8
 
 
@@ -65,7 +66,7 @@ def test_command_writes_a_docx_with_the_paragraph_and_the_tables(world: World, t
     texts = [p.text for p in doc.paragraphs]
     assert texts[0] == "嘉兴市交通运输局关于2026年法治政府建设工作的报告"
     assert PARAGRAPH_2026 in texts
-    assert any("行政复议、行政诉讼" in t and "请核实后填写" in t for t in texts)
+    assert any("信访及群体性事件" in t and "请核实后填写" in t for t in texts)
     headline = {row.cells[0].text: row.cells[1].text for row in doc.tables[0].rows}
     assert headline["行政处罚案件（起）"] == "8"
     assert headline["非现场处罚占比（目标 ≥ 65.00%）"] == "50.00%"

@@ -56,7 +56,18 @@ def test_headline_figures_match_an_independent_count(world: World, org):
         assert got["deadline_compliance"] == sum(c.decided_on <= c.decision_due for c in timed) / len(timed)
         spans = [(c.decided_on - c.filed_on).days for c in rows if decided(c) and c.filed_on]
         assert got["avg_handling_days"] == round(sum(spans) / len(spans), 1)
-        assert got["reviews_lawsuits"] is None  # not recorded: never shown as a zero
+        remedies = [r for c in rows for r in c.remedies.all() if r.filed_on.year == YEAR]
+        assert got["review"] == len({r.case_id for r in remedies if r.kind == "review"})
+        assert got["lawsuit"] == len({r.case_id for r in remedies if r.kind == "lawsuit"})
+        assert got["remedy"] == len({r.case_id for r in remedies})
+        assert got["corrected"] == len(
+            {
+                r.case_id
+                for c in rows
+                for r in c.remedies.all()
+                if r.result in ("revoked", "changed", "confirmed_illegal") and r.decided_on.year == YEAR
+            }
+        )
 
 
 def test_the_known_year_has_every_kind_of_case(world: World, org):

@@ -234,6 +234,16 @@ def build(make_user: Callable[..., User], org: dict[str, Any]) -> World:
             s2, "浙F66666", at("2026-04-01T10:00"), rate="0.3000", status=Finding.Status.DISMISSED
         ),
     ]
+    # The party of the hearing case applied for review (upheld); the person of ns3 sued and won.
+    reviewer = hn.reviewer
+    review = actions.record_remedy(
+        c["hearing"].pk, actor=reviewer, kind="review", filed_on=dt.date(2026, 2, 1), body="嘉兴市人民政府"
+    )
+    actions.remedy_result(review.pk, actor=reviewer, result="upheld", decided_on=dt.date(2026, 4, 1))
+    suit = actions.record_remedy(
+        c["ns3"].pk, actor=reviewer, kind="lawsuit", filed_on=dt.date(2026, 4, 10), body="海宁市人民法院"
+    )
+    actions.remedy_result(suit.pk, actor=reviewer, result="revoked", decided_on=dt.date(2026, 7, 1))
     for case in c.values():
         case.refresh_from_db()
     return w

@@ -17,13 +17,14 @@ from django.utils import timezone
 from pydantic import ValidationError
 
 from jiafa.cases import documents, events, rules
-from jiafa.cases.models import Case, DocumentKind, Outcome, PartyKind, PenaltyKind, Procedure, Source
+from jiafa.cases.models import Case, DocumentKind, Outcome, PartyKind, PenaltyKind, Procedure, Remedy, Source
 from jiafa.cases.schemas import STEP_INPUTS
 from jiafa.cases.states import DONE, CaseStatus, Transition, available, transition
 from jiafa.core import actions as evidence_actions
 from jiafa.core import audit, jurisdiction
 from jiafa.core.errors import ErrorCode, JiafaError
 from jiafa.core.models import EvidenceItem, User
+from jiafa.core.roles import Perm, require
 from jiafa.law import catalogue, schedules
 from jiafa.law.book import rulebook
 from jiafa.law.calendar import NoScheduleError, same_day_months_later
@@ -1161,3 +1162,76 @@ def offered(case: Case, role: str, today: date) -> list[Transition]:
         if case.payment_due is None or today <= case.payment_due:
             hidden.add("demand")
     return [t for t in available(case.status, role) if t.action not in hidden]
+
+
+# ── Review and lawsuit (行政复议、行政诉讼) ───────────────────────────────────────────────────────────────
+
+
+def record_remedy(
+    case_id: int,
+    *,
+    actor: User,
+    kind: str,
+    filed_on: date,
+    body: str,
+    note: str = "",
+    ip: str | None = None,
+) -> Remedy:
+    """The party applied for review or sued against the decision: recorded on the case, which keeps its
+    status (the decision stands and is executed meanwhile, 行政复议法 / 行政诉讼法)."""
+    require(actor, Perm.REMEDY_RECORD)
+    if kind not in Remedy.Kind.values:
+        raise _refuse("类型应为行政复议或行政诉讼")
+    if not body.strip():
+        raise _refuse("请填写复议机关或人民法院")
+    with transaction.atomic():
+        case = jurisdiction.get_visible(Case.objects.select_for_update(), actor, pk=case_id)
+        if case.decided_on is None or case.outcome in TRANSFERS:
+            raise _refuse("案件尚未作出处罚或不予处罚决定，不能登记复议或诉讼", ErrorCode.STEP_NOT_READY)
+        _check_day(filed_on, "申请或起诉日期", after=case.decided_on, after_what="决定日期")
+        remedy = case.remedies.create(
+            kind=kind, filed_on=filed_on, body=body.strip(), note=note.strip()[:300], recorded_by=actor
+        )
+        events.record(case, "remedy", actor, note=f"{remedy.get_kind_display()}：{remedy.body}")
+        audit.record(
+            "case.remedy",
+            actor=actor,
+            obj=case,
+            ip=ip,
+            detail={"remedy": remedy.pk, "kind": kind, "filed_on": filed_on.isoformat(), "body": remedy.body},
+        )
+    return remedy
+
+
+def remedy_result(
+    remedy_id: int,
+    *,
+    actor: User,
+    result: str,
+    decided_on: date,
+    note: str = "",
+    ip: str | None = None,
+) -> Remedy:
+    """How the review or lawsuit ended; recorded once."""
+    require(actor, Perm.REMEDY_RECORD)
+    if result not in Remedy.Result.values or result == Remedy.Result.PENDING:
+        raise _refuse("结果应为维持或驳回、撤销、变更、确认违法或撤回终止")
+    with transaction.atomic():
+        remedy = Remedy.objects.select_for_update().select_related("case").filter(pk=remedy_id).first()
+        if remedy is None or not jurisdiction.visible(Case.objects.filter(pk=remedy.case_id), actor).exists():
+            raise JiafaError(ErrorCode.NOT_FOUND, "没有这条复议或诉讼记录")
+        if remedy.result != Remedy.Result.PENDING:
+            raise JiafaError(ErrorCode.CONFLICT, "该复议或诉讼已登记结果")
+        _check_day(decided_on, "结果日期", after=remedy.filed_on, after_what="申请或起诉日期")
+        remedy.result, remedy.decided_on, remedy.note = result, decided_on, note.strip()[:300] or remedy.note
+        remedy.save()
+        label = f"{remedy.get_kind_display()}：{remedy.get_result_display()}"
+        events.record(remedy.case, "remedy_result", actor, note=label)
+        audit.record(
+            "case.remedy_result",
+            actor=actor,
+            obj=remedy.case,
+            ip=ip,
+            detail={"remedy": remedy.pk, "result": result, "decided_on": decided_on.isoformat()},
+        )
+    return remedy

@@ -11,8 +11,8 @@ from django.utils import timezone
 from ninja import Body, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from jiafa.cases import actions, events, watch
-from jiafa.cases.models import Case
-from jiafa.cases.schemas import CaseDetailOut, CaseIn, CaseOut
+from jiafa.cases.models import Case, Remedy
+from jiafa.cases.schemas import CaseDetailOut, CaseIn, CaseOut, RemedyIn, RemedyOut, RemedyResultIn
 from jiafa.cases.states import CaseStatus
 from jiafa.core import audit, jurisdiction
 from jiafa.core.api import evidence_out, upload_fields
@@ -129,7 +129,22 @@ def _detail(case: Case, user: User) -> dict[str, Any]:
             for d in case.documents.all()
         ],
         "evidence": [evidence_out(item) for item in actions.case_evidence(case)],
+        "remedies": [remedy_out(r) for r in case.remedies.all()],
         "allowed_actions": [t.action for t in actions.offered(case, user.role, today)],
+    }
+
+
+def remedy_out(r: Remedy) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "kind": r.kind,
+        "kind_label": r.get_kind_display(),
+        "filed_on": r.filed_on,
+        "body": r.body,
+        "result": r.result,
+        "result_label": r.get_result_display(),
+        "decided_on": r.decided_on,
+        "note": r.note,
     }
 
 
@@ -184,3 +199,19 @@ def add_case_evidence(
 ) -> Status[dict[str, Any]]:
     item = actions.attach_evidence(case_id, file, **upload_fields(request, file, fields))
     return Status(201, evidence_out(item))
+
+
+@router.post("/cases/{case_id}/remedies", response={201: RemedyOut}, summary="登记行政复议或行政诉讼")
+def add_remedy(request: HttpRequest, case_id: int, payload: RemedyIn) -> Status[dict[str, Any]]:
+    remedy = actions.record_remedy(
+        case_id, actor=_user(request), ip=audit.client_ip(request), **payload.model_dump()
+    )
+    return Status(201, remedy_out(remedy))
+
+
+@router.post("/remedies/{remedy_id}/result", response=RemedyOut, summary="登记复议或诉讼的结果")
+def set_remedy_result(request: HttpRequest, remedy_id: int, payload: RemedyResultIn) -> dict[str, Any]:
+    remedy = actions.remedy_result(
+        remedy_id, actor=_user(request), ip=audit.client_ip(request), **payload.model_dump()
+    )
+    return remedy_out(remedy)

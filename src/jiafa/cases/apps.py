@@ -16,6 +16,8 @@ class CasesConfig(AppConfig):
                 "case.party_lookup": "当事人在线查询案件",
                 "case.defence_submitted": "当事人在线陈述申辩",
                 "lookup_failed": "案件查询失败",
+                "case.remedy": "登记行政复议或诉讼",
+                "case.remedy_result": "登记复议或诉讼结果",
             }
         )
         audit.OBJECT_LABELS["cases.case"] = "案件"

@@ -9,7 +9,13 @@ from jiafa.cases.states import BY_ACTION
 from jiafa.core.models import User
 
 # Events that are not status steps of the transition table.
-EXTRA_LABELS = {"register": "登记案源", "document": "生成文书", "evidence": "添加证据"}
+EXTRA_LABELS = {
+    "register": "登记案源",
+    "document": "生成文书",
+    "evidence": "添加证据",
+    "remedy": "登记复议或诉讼",
+    "remedy_result": "复议或诉讼结果",
+}
 
 
 def label(kind: str) -> str:

@@ -176,6 +176,45 @@ class Payment(models.Model):
         return f"{self.case} ¥{self.fine_yuan}+{self.late_fee_yuan}"
 
 
+class Remedy(models.Model):
+    """A review (行政复议) or lawsuit (行政诉讼) the party brought against the case's decision, and how it
+    ended: what the bureau reports each year and what tells it which decisions did not hold."""
+
+    class Kind(models.TextChoices):
+        REVIEW = "review", "行政复议"
+        LAWSUIT = "lawsuit", "行政诉讼"
+
+    class Result(models.TextChoices):
+        PENDING = "pending", "审理中"
+        UPHELD = "upheld", "维持或驳回"
+        REVOKED = "revoked", "撤销"
+        CHANGED = "changed", "变更"
+        ILLEGAL = "confirmed_illegal", "确认违法"
+        ENDED = "ended", "撤回或终止"
+
+    case = models.ForeignKey(Case, models.PROTECT, related_name="remedies")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    filed_on = models.DateField("申请或起诉日期", db_index=True)
+    body = models.CharField("复议机关或人民法院", max_length=100)
+    result = models.CharField("结果", max_length=20, choices=Result.choices, default=Result.PENDING)
+    decided_on = models.DateField("结果日期", null=True, blank=True)
+    note = models.CharField("说明", max_length=300, blank=True)
+    recorded_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["filed_on", "id"]
+        verbose_name = verbose_name_plural = "行政复议与行政诉讼"
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_kind_display()} {self.filed_on}"
+
+    @property
+    def corrected(self) -> bool:
+        """The decision did not hold (纠错)."""
+        return self.result in (self.Result.REVOKED, self.Result.CHANGED, self.Result.ILLEGAL)
+
+
 class DocumentKind(models.TextChoices):
     """The documents of a case file (文书), in file order (law.md §2)."""
 

@@ -297,6 +297,31 @@ class CaseOut(Schema):
     next_deadline: DeadlineOut | None
 
 
+class RemedyIn(Schema):
+    kind: str = Field(..., title="类型", description="review（行政复议）或 lawsuit（行政诉讼）")
+    filed_on: date = Field(..., title="申请或起诉日期")
+    body: str = Field(..., title="复议机关或人民法院")
+    note: str = Field("", title="说明")
+
+
+class RemedyResultIn(Schema):
+    result: str = Field(..., title="结果", description="upheld、revoked、changed、confirmed_illegal 或 ended")
+    decided_on: date = Field(..., title="结果日期")
+    note: str = Field("", title="说明")
+
+
+class RemedyOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    filed_on: date
+    body: str
+    result: str
+    result_label: str
+    decided_on: date | None
+    note: str
+
+
 class CaseDetailOut(CaseOut):
     facts: str
     officers: list[str]
@@ -304,4 +329,5 @@ class CaseDetailOut(CaseOut):
     timeline: list[EventOut]
     documents: list[DocumentOut]
     evidence: list[EvidenceOut]
+    remedies: list[RemedyOut]
     allowed_actions: list[str]

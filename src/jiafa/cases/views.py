@@ -3,12 +3,13 @@ documents of the case file (print view and DOCX download)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 from jiafa.cases import actions, events, rendering, watch
 from jiafa.cases.api import CaseFilters, filtered, visible_cases
 from jiafa.cases.forms import RegisterForm, payload, step_fields
-from jiafa.cases.models import Case, CaseDocument, Outcome, PenaltyKind, Source
+from jiafa.cases.models import Case, CaseDocument, Outcome, PenaltyKind, Remedy, Source
 from jiafa.cases.schemas import STEP_INPUTS
 from jiafa.cases.states import BY_ACTION, DONE, CaseStatus
 from jiafa.core import audit, jurisdiction
@@ -136,6 +137,12 @@ def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
             "payments": case.payments.all(),
             "officers": case.officers.all(),
             "defence_submissions": case.defence_submissions.all(),  # from the party's lookup page
+            "remedies": case.remedies.all(),
+            "remedy_allowed": case.decided_on is not None
+            and case.outcome not in actions.TRANSFERS
+            and can(request.user, Perm.REMEDY_RECORD),
+            "remedy_kinds": Remedy.Kind.choices,
+            "remedy_results": [c for c in Remedy.Result.choices if c[0] != Remedy.Result.PENDING],
             "penalty": penalty_text(
                 case.penalty_kinds or case.proposed_kinds, case.fine_yuan or case.proposed_fine_yuan
             ),
@@ -253,3 +260,55 @@ def case_evidence(request: AuthedRequest, case_id: int) -> HttpResponse:
     else:
         messages.success(request, f"证据“{item.title}”已入卷，SHA-256 {item.blob.sha256[:16]}…")
     return redirect("cases:detail", case_id=case_id)
+
+
+@login_required
+@require_POST
+def case_remedy(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """Record on the case page that the party applied for review or sued."""
+    try:
+        remedy = actions.record_remedy(
+            case_id,
+            actor=request.user,
+            kind=request.POST.get("kind", ""),
+            filed_on=_posted_day(request, "filed_on", "申请或起诉日期"),
+            body=request.POST.get("body", ""),
+            note=request.POST.get("note", ""),
+            ip=audit.client_ip(request),
+        )
+    except JiafaError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, f"已登记{remedy.get_kind_display()}（{remedy.body}）")
+    return redirect("cases:detail", case_id=case_id)
+
+
+@login_required
+@require_POST
+def case_remedy_result(request: AuthedRequest, remedy_id: int) -> HttpResponse:
+    """Record how a review or lawsuit ended."""
+    remedy = Remedy.objects.filter(pk=remedy_id).first()
+    if remedy is None:
+        raise Http404("没有这条复议或诉讼记录")
+    case_id = _case(request, remedy.case_id).pk  # outside the jurisdiction: not found
+    try:
+        done = actions.remedy_result(
+            remedy_id,
+            actor=request.user,
+            result=request.POST.get("result", ""),
+            decided_on=_posted_day(request, "decided_on", "结果日期"),
+            note=request.POST.get("note", ""),
+            ip=audit.client_ip(request),
+        )
+    except JiafaError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, f"已登记{done.get_kind_display()}结果：{done.get_result_display()}")
+    return redirect("cases:detail", case_id=case_id)
+
+
+def _posted_day(request: AuthedRequest, name: str, label: str) -> date:
+    try:
+        return date.fromisoformat(request.POST.get(name, ""))
+    except ValueError as e:
+        raise JiafaError(ErrorCode.INVALID_INPUT, f"请填写有效的{label}（YYYY-MM-DD）") from e

@@ -26,6 +26,7 @@ class Perm(models.TextChoices):
     FINDING_REVIEW = "finding.review", "初审疑似违法线索"
     NON_SITE_FILE = "non_site.file", "非现场案件批量立案告知"
     REPORT_VIEW = "report.view", "查看统计与年报"
+    REMEDY_RECORD = "case.remedy", "登记行政复议、行政诉讼及其结果"
     PERMIT_VIEW = "permit.view", "查看大件运输许可与桥梁"
     PERMIT_HANDLE = "permit.handle", "受理和审查大件运输许可"
     PERMIT_DECIDE = "permit.decide", "作出、变更、中止、撤销大件运输许可"
@@ -44,6 +45,9 @@ PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.FINDING_VIEW: _STAFF,
     Perm.FINDING_REVIEW: frozenset({Role.OFFICER, Role.SQUADRON_LEADER}),
     Perm.NON_SITE_FILE: frozenset({Role.SQUADRON_LEADER}),  # the only role that may file, conclude and notify
+    Perm.REMEDY_RECORD: frozenset(
+        {Role.OFFICER, Role.SQUADRON_LEADER, Role.LEGAL_REVIEWER, Role.BUREAU_LEADER}
+    ),
     Perm.REPORT_VIEW: frozenset(
         {Role.BUREAU_LEADER, Role.SQUADRON_LEADER, Role.LEGAL_REVIEWER, Role.AUDITOR}
     ),

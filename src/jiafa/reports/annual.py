@@ -17,7 +17,7 @@ from jiafa.reports.figures import FIRST_YEAR, Period, Scope
 
 FORMATS = ("json", "docx")
 # What the system does not record and the bureau completes by hand in the Word document.
-TO_COMPLETE = "行政复议、行政诉讼案件及相关信访情况本系统未登记，请核实后填写。"
+TO_COMPLETE = "相对人不满行政执法决定引发的信访及群体性事件本系统未登记，请核实后填写。"
 
 
 def period_of(year: Any, *, today: date) -> Period:
@@ -55,7 +55,16 @@ def paragraph(scope: Scope, period: Period, h: dict[str, Any]) -> str:
         f"办理行刑衔接案件{h['criminal_transfer']}起）；"
         f"办理轻微违法行为首违免罚承诺告知案件{h['first_violation_exemption']}起；"
         f"办理非现处罚案件{h['non_site']}起，非现处罚案件占全部处罚案件的比重为{percent(h['non_site_share'])}。"
+        + remedies_sentence(h)
     )
+
+
+def remedies_sentence(h: dict[str, Any]) -> str:
+    """The report's sentence on reviews and lawsuits: “未发生…” when there were none."""
+    if not h["remedy"]:
+        return "未发生行政复议、行政诉讼案件。"
+    corrected = f"，其中被撤销、变更或确认违法{h['corrected']}起" if h["corrected"] else "，均未被纠错"
+    return f"发生行政复议案件{h['review']}起、行政诉讼案件{h['lawsuit']}起{corrected}。"
 
 
 def build(scope: Scope, year: Any, *, today: date) -> dict[str, Any]:

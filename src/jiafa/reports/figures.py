@@ -43,7 +43,7 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
-from jiafa.cases.models import Case, Outcome, PenaltyKind, Source
+from jiafa.cases.models import Case, Outcome, PenaltyKind, Remedy, Source
 from jiafa.cases.watch import overdue_q
 from jiafa.core import jurisdiction
 from jiafa.core.errors import ErrorCode, JiafaError
@@ -192,6 +192,15 @@ def _penalty(p: Period) -> Q:
     return _decided(p) & Q(outcome=Outcome.PENALTY)
 
 
+CORRECTED = (Remedy.Result.REVOKED, Remedy.Result.CHANGED, Remedy.Result.ILLEGAL)
+
+
+def _remedy(p: Period, kind: str | None = None) -> Q:
+    """Cases whose party applied for review or sued in the period (by the day it was brought)."""
+    q = Q(remedies__filed_on__gte=p.start, remedies__filed_on__lte=p.end)
+    return q & Q(remedies__kind=kind) if kind else q
+
+
 @dataclass(frozen=True)
 class Figure:
     key: str
@@ -231,6 +240,18 @@ CASE_FIGURES: dict[str, Figure] = {
             lambda p: _decided(p) & Q(outcome=Outcome.FIRST_VIOLATION_EXEMPTION),
         ),
         Figure("non_site", lambda: "非现场处罚案件", lambda p: _penalty(p) & Q(source=Source.NON_SITE)),
+        Figure("review", lambda: "行政复议案件", lambda p: _remedy(p, Remedy.Kind.REVIEW)),
+        Figure("lawsuit", lambda: "行政诉讼案件", lambda p: _remedy(p, Remedy.Kind.LAWSUIT)),
+        Figure("remedy", lambda: "行政复议、行政诉讼案件", lambda p: _remedy(p)),
+        Figure(
+            "corrected",
+            lambda: "复议、诉讼中被撤销、变更或确认违法的案件",
+            lambda p: Q(
+                remedies__result__in=CORRECTED,
+                remedies__decided_on__gte=p.start,
+                remedies__decided_on__lte=p.end,
+            ),
+        ),
         Figure(
             "with_deadline",
             lambda: "有办案期限的决定案件",
@@ -332,13 +353,16 @@ def _extras(table: dict[str, Callable[[str], Q]], extras: dict[str, str]) -> Q:
     return q
 
 
+REMEDY_FIGURES = ("review", "lawsuit", "remedy", "corrected")
+
+
 def case_records(scope: Scope, period: Period, figure: str, **extras: str) -> QuerySet[Case]:
     if figure == "overdue":
         return scope.cases().filter(overdue_q(period.end))
     if figure not in CASE_FIGURES:
         raise JiafaError(ErrorCode.NOT_FOUND, f"没有“{figure}”这项统计")
     qs = scope.cases().filter(CASE_FIGURES[figure].q(period) & _extras(CASE_EXTRAS, extras))
-    return qs.distinct() if extras.get("officer") else qs
+    return qs.distinct() if extras.get("officer") or figure in REMEDY_FIGURES else qs
 
 
 def finding_records(scope: Scope, period: Period, figure: str, **extras: str) -> QuerySet[Finding]:
@@ -460,8 +484,9 @@ def headline(
     counts["deadline_compliance"] = share(counts["on_time"], counts["with_deadline"])
     # Open cases past a deadline now (or, for a past period, at its end): what leaders chase.
     counts["overdue"] = scope.cases().filter(overdue_q(min(today, period.end))).count()
-    # Administrative review and lawsuits are not recorded by the case module: no number is better than a zero.
-    counts["reviews_lawsuits"] = None
+    # Reviews and lawsuits brought against decisions (a case counts once, whatever it had brought against it).
+    for key in REMEDY_FIGURES:
+        counts[key] = scope.cases().filter(CASE_FIGURES[key].q(period)).distinct().count()
     counts.update(overload_totals(scope, period, found))
     return counts
 

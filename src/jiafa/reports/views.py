@@ -136,7 +136,8 @@ def _cards(scope: Scope, period: Period, h: dict[str, Any], p: dict[str, Any]) -
             p["hundred_tonne"],
             url=url("hundred_tonne", "findings"),
         ),
-        _card("reviews_lawsuits", "行政复议、诉讼", None, None, url=None, kind="unrecorded"),
+        _card("remedy", "行政复议、诉讼", h["remedy"], p["remedy"], url=url("remedy")),
+        _card("corrected", "复议诉讼被纠错", h["corrected"], p["corrected"], url=url("corrected")),
     ]
 
 
