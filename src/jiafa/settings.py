@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "jiafa.law",
     "jiafa.overload",
     "jiafa.cases",
+    "jiafa.waterway",
     "jiafa.web",
     "jiafa.simulate",
 ]
