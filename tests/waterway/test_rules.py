@@ -2,8 +2,10 @@
 
 from datetime import date
 
+import numpy as np
 import polars as pl
 import pytest
+import shapely
 from shapely.affinity import translate
 
 from jiafa.waterway import rules
@@ -187,3 +189,19 @@ def test_a_muck_vessel_without_a_valid_permit(valid_to: date, found: int) -> Non
 def test_vessels_not_registered_as_muck_are_not_judged() -> None:
     positions = _trip((0, 20, LAT), (60, 15, NORTH_2KM))
     assert rules.muck(positions, [8], [], MUCK_ZONES, **MUCK).is_empty()
+
+
+def test_zone_lookup_agrees_with_testing_every_point_against_every_polygon() -> None:
+    rng = np.random.default_rng(3)
+    lon = LON + rng.uniform(-0.02, 0.02, 5000)
+    lat = LAT + rng.uniform(-0.02, 0.02, 5000)
+    zones = [
+        rules.Zone(id=10 + i, kind="dock", licensed=False, polygon=translate(BOX.buffer(size), dx, dy))
+        for i, (size, dx, dy) in enumerate([(0.0, 0.0, 0.0), (0.002, 0.01, 0.0), (0.0005, -0.012, 0.011)])
+    ]
+    inner, outer = rules._zone_of(zones, lon, lat, 0.0)
+    expected = np.full(len(lon), -1)
+    for z in zones:
+        expected[shapely.contains_xy(z.polygon, lon, lat)] = z.id
+    assert (inner == expected).all() and (outer == expected).all()
+    assert len(set(expected.tolist())) == 4  # every zone, and outside, is hit

@@ -145,11 +145,33 @@ def _zone_of(
         for z in zones
     ]
     ids = np.array([z.id for z in zones], dtype=np.int64)
-    points = shapely.points(*_planar(lon, lat, origin))
-    for shapes, out in ((planar, inner_id), (shapely.buffer(planar, margin_m), outer_id)):
-        point, zone = shapely.STRtree(shapes).query(points, predicate="within")
-        out[point] = ids[zone]
+    x, y = _planar(lon, lat, origin)
+    planar_shapes = np.array(planar)
+    grown = shapely.buffer(planar_shapes, margin_m) if margin_m > 0 else planar_shapes
+    point, zone = _candidates(grown, x, y)
+    outer = shapely.contains_xy(grown[zone], x[point], y[point])
+    point, zone = point[outer], zone[outer]
+    outer_id[point] = ids[zone]
+    inner = shapely.contains_xy(planar_shapes[zone], x[point], y[point])
+    inner_id[point[inner]] = ids[zone[inner]]
     return inner_id, outer_id
+
+
+def _candidates(shapes: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(point, shape) index pairs whose grid cells meet: a point is tested only against the shapes whose
+    bounding box touches its cell. Cells are as large as the largest shape, so a shape spans few of them."""
+    bounds = shapely.bounds(shapes)
+    cell = max(float(np.max(bounds[:, 2:] - bounds[:, :2])), 1.0)
+    lo, hi = np.floor(bounds[:, :2] / cell).astype(np.int64), np.floor(bounds[:, 2:] / cell).astype(np.int64)
+    cells = []
+    for shape, (x0, y0), (x1, y1) in zip(range(len(shapes)), lo, hi, strict=True):
+        gx, gy = np.meshgrid(np.arange(x0, x1 + 1), np.arange(y0, y1 + 1))
+        cells.append(pl.DataFrame({"gx": gx.ravel(), "gy": gy.ravel(), "shape": shape}))
+    points = pl.DataFrame(
+        {"gx": np.floor(x / cell).astype(np.int64), "gy": np.floor(y / cell).astype(np.int64)}
+    ).with_row_index("point")
+    pairs = points.join(pl.concat(cells), on=["gx", "gy"])
+    return pairs["point"].to_numpy().astype(np.int64), pairs["shape"].to_numpy().astype(np.int64)
 
 
 def with_zones(positions: pl.DataFrame, zones: list[Zone], *, margin_m: float) -> pl.DataFrame:
