@@ -8,6 +8,14 @@ class WaterwayConfig(AppConfig):
     def ready(self) -> None:
         from jiafa.core import audit
 
+        audit.LABELS.update(
+            {
+                "waterway.detect": "水网线索检测",
+                "finding.waterway.confirm": "核查确认水网线索",
+                "finding.waterway.hand_over": "核查移交水网线索",
+                "finding.waterway.dismiss": "核查排除水网线索",
+            }
+        )
         audit.OBJECT_LABELS.update(
             {
                 "waterway.vessel": "船舶",
@@ -15,5 +23,6 @@ class WaterwayConfig(AppConfig):
                 "waterway.zone": "码头泊位与禁停区",
                 "waterway.muckpermit": "渣土运输许可",
                 "waterway.checkpoint": "水上卡口",
+                "waterway.finding": "水网疑似违法线索",
             }
         )

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from jiafa.cases.models import PartyKind
 from jiafa.core.models import OrgUnit
 from jiafa.waterway.geometry import GeometryError, parse_polygon
 
@@ -27,6 +28,9 @@ class Vessel(models.Model):
     )
     name = models.CharField("船名", max_length=60)
     kind = models.CharField("船舶类型", max_length=20, choices=Kind.choices, default=Kind.CARGO)
+    owner_kind = models.CharField(
+        "所有人类型", max_length=20, choices=PartyKind.choices, default=PartyKind.ORGANISATION
+    )
     owner_name = models.CharField("船舶所有人", max_length=200)
     owner_id_no = models.CharField("身份证件号/统一社会信用代码", max_length=40, blank=True)
     owner_phone = models.CharField("联系电话", max_length=30, blank=True)
@@ -145,3 +149,57 @@ class Checkpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class Finding(models.Model):
+    """A suspect vessel (疑似违法线索) found by a detection rule, waiting for an on-water check (核查).
+    Keyed by rule, vessel and start, so detection run again adds nothing."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待核查"
+        CONFIRMED = "confirmed", "已确认立案"
+        HANDED_OVER = "handed_over", "已移交"
+        DISMISSED = "dismissed", "已排除"
+
+    key = models.CharField(max_length=120, unique=True)  # rule|mmsi|start (UTC ISO)
+    rule = models.CharField("规则", max_length=40)
+    mmsi = models.PositiveIntegerField("MMSI", db_index=True)
+    vessel = models.ForeignKey(
+        Vessel, models.PROTECT, null=True, blank=True, related_name="findings", verbose_name="船舶"
+    )
+    org_unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="+", verbose_name="管辖单位")
+    start = models.DateTimeField("开始时间", db_index=True)
+    end = models.DateTimeField("结束时间")
+    lat = models.FloatField("纬度", null=True, blank=True)
+    lon = models.FloatField("经度", null=True, blank=True)
+    zone = models.ForeignKey(
+        Zone, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="区域"
+    )
+    checkpoint = models.ForeignKey(
+        Checkpoint, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="卡口"
+    )
+    value = models.FloatField("测得值", null=True, blank=True)  # minutes, knots… (the rule says which)
+    threshold = models.FloatField("阈值", null=True, blank=True)
+    ais_name = models.CharField("AIS 船名", max_length=60, blank=True)
+    seen_name = models.CharField("卡口识别船名", max_length=60, blank=True)
+    record_id = models.CharField("卡口记录", max_length=64, blank=True)
+    photo = models.CharField("卡口照片 SHA-256", max_length=64, blank=True)
+    basis = models.JSONField("依据", default=list)
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.PENDING)
+    check_note = models.TextField("核查情况", blank=True)
+    reviewed_by = models.ForeignKey("core.User", models.PROTECT, null=True, blank=True, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    dismiss_reason = models.CharField("排除理由", max_length=200, blank=True)
+    handed_over_to = models.CharField("移交单位", max_length=100, blank=True)
+    case = models.ForeignKey(
+        "cases.Case", models.PROTECT, null=True, blank=True, related_name="waterway_findings"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-start"]
+        indexes = [models.Index(fields=["status", "org_unit"])]
+        verbose_name = verbose_name_plural = "水网疑似违法线索"
+
+    def __str__(self) -> str:
+        return f"{self.mmsi} {self.rule} {self.start:%Y-%m-%d %H:%M}"

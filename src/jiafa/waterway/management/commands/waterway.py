@@ -6,11 +6,13 @@ from django.core.management.base import CommandParser
 
 from jiafa.core.errors import ErrorCode, JiafaError
 from jiafa.core.management.base import JiafaCommand
-from jiafa.waterway import nmea, pipeline
+from jiafa.waterway import actions, nmea, pipeline
 
 
 class Command(JiafaCommand):
-    help = "水网睿控：ingest 导入 AIS（NMEA 0183 或 MarineCadastre CSV）与卡口抓拍记录"
+    help = (
+        "水网睿控：ingest 导入 AIS（NMEA 0183 或 MarineCadastre CSV）与卡口抓拍记录；detect 生成疑似违法线索"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
@@ -22,9 +24,19 @@ class Command(JiafaCommand):
             help="接收时间（ISO 8601，含时区），用于没有标签块时间的 NMEA 语句；不给时这些语句不予导入",
         )
         self.add_json_flag(ingest)
+        detect = sub.add_parser("detect", help="对湖中全部轨迹与卡口记录运行检测规则，生成疑似违法线索")
+        self.add_json_flag(detect)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        {"ingest": self._ingest}[options["waterway_command"]](options)
+        {"ingest": self._ingest, "detect": self._detect}[options["waterway_command"]](options)
+
+    def _detect(self, options: dict[str, Any]) -> None:
+        result = actions.detect()
+        text = (
+            f"检查 AIS 位置 {result.positions} 条、卡口记录 {result.passages} 条；"
+            f"检出 {result.found} 条，新增疑似违法线索 {result.created} 条"
+        )
+        self.emit(options, result.as_dict(), text)
 
     def _ingest(self, options: dict[str, Any]) -> None:
         default_time = _received_at(options["received_at"])
