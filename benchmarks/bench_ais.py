@@ -1,8 +1,9 @@
 """AIS decoding: our columnar decoder against pyais on the same file, in one run. The tag-block
 sample of shared/data/ais (or JIAFA_BENCH_AIS_FILE) is replicated to about JIAFA_BENCH_AIS_LINES lines
 (default 300,000); both decoders read it whole, check checksums, reassemble multi-part messages and
-decode every message. Prints one JSON line: messages, position reports and seconds of each, and the
-ratio of position rates."""
+decode every message. Both run JIAFA_BENCH_AIS_ROUNDS times (default 2), interleaved; the best round
+of each counts. Prints one JSON line: messages, position reports and seconds of each, and the ratio
+of position rates."""
 
 import json
 import os
@@ -17,6 +18,7 @@ from jiafa.waterway import nmea
 SAMPLE = Path(__file__).resolve().parents[2] / "shared/data/ais/aisdb_20211101_tagblocks.nm4"
 LINES = int(os.environ.get("JIAFA_BENCH_AIS_LINES", "300000"))
 POSITION_TYPES = {1, 2, 3, 18, 19, 27}
+ROUNDS = int(os.environ.get("JIAFA_BENCH_AIS_ROUNDS", "2"))
 
 
 def replicated(sample: bytes, lines: int) -> bytes:
@@ -51,9 +53,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="jiafa-bench-ais-") as tmp:
         path = Path(tmp) / "replicated.nm4"
         path.write_bytes(replicated(sample.read_bytes(), LINES))
-        run_ours(path)  # warm-up: Polars' regex and thread pools
-        ours = run_ours(path)
-        theirs = run_pyais(path)
+        run_ours(path)  # warm-up
+        # Interleaved rounds, the best of each: the machine is shared, and a slow moment should not decide.
+        rounds = [(run_ours(path), run_pyais(path)) for _ in range(ROUNDS)]
+        ours = min((r[0] for r in rounds), key=lambda r: r[2])
+        theirs = min((r[1] for r in rounds), key=lambda r: r[2])
     rate_ours, rate_theirs = ours[1] / ours[2], theirs[1] / theirs[2]
     print(
         json.dumps(
@@ -61,6 +65,7 @@ def main() -> None:
                 "benchmark": "ais_decode",
                 "file": sample.name,
                 "lines": LINES,
+                "rounds": ROUNDS,
                 "ours_messages": ours[0],
                 "ours_positions": ours[1],
                 "ours_seconds": round(ours[2], 3),

@@ -205,6 +205,7 @@ def _sentences(data: bytes, rejected: dict[str, int]) -> pl.DataFrame:
     good &= ~tagged | (xor(starts + 1, tag_end - 3) == tag_stated)
     _count(rejected, Reason.CHECKSUM, int((ok & ~good).sum()))
     separators = special[(kind == 2) | (kind == 3)]
+    separators = separators[buf[separators + 2] == ord(":")]  # before a parameter name: `,c:` `\\g:`
     seconds = _tag_number(buf, separators, b"c:", starts, tag_end, tagged)
     group = _tag_number(buf, separators, b"g:", starts, tag_end, tagged, skip=b"d-d-", digits=9)
     # Some receivers stamp milliseconds: no second count reaches 10^11 before the year 5138.
@@ -228,7 +229,7 @@ def _sentences(data: bytes, rejected: dict[str, int]) -> pl.DataFrame:
 def _tag_number(
     buf: np.ndarray,
     separators: np.ndarray,
-    name: bytes,
+    name: bytes,  # with its colon; `separators` are those followed by a one-letter name and a colon
     starts: np.ndarray,
     tag_end: np.ndarray,
     tagged: np.ndarray,
@@ -238,7 +239,7 @@ def _tag_number(
 ) -> np.ndarray:
     """Per line, the number of a tag-block parameter (`c:1635731889`; with `skip` "d-d-", the group id of
     `g:1-2-3454`: d stands for one digit), or -1 where the line has none or it is not a number."""
-    found = separators[(buf[separators + 1] == name[0]) & (buf[separators + 2] == name[1])] + 1
+    found = separators[buf[separators + 1] == name[0]] + 1
     owner = np.searchsorted(starts, found, side="right") - 1
     inside = (owner >= 0) & tagged[np.maximum(owner, 0)] & (found < tag_end[np.maximum(owner, 0)] - 3)
     found, owner = found[inside], owner[inside]
@@ -248,18 +249,21 @@ def _tag_number(
     for i, expected in enumerate(skip):
         byte = buf[position + i]
         ok &= (byte - np.uint8(48) < 10) if expected == ord("d") else (byte == expected)
-    position = position + len(skip)
-    value = np.zeros(len(position), dtype=np.int64)
-    going = ok.copy()
-    count = np.zeros(len(position), dtype=np.int64)
-    for i in range(digits + 1):
-        digit = buf[position + i] - np.uint8(48)
-        going &= digit < 10
-        value = np.where(going, value * 10 + digit, value)
-        count += going
+    # The next digits + 1 bytes as a matrix: the number is its leading digits (one more byte than the longest
+    # number allowed, so that a longer one is seen and refused).
+    window = buf[(position + len(skip))[:, None] + np.arange(digits + 1)[None, :]] - np.uint8(48)
+    is_digit = window < 10
+    count = np.where(is_digit.all(axis=1), digits + 1, is_digit.argmin(axis=1))
+    value = (window.astype(np.int64) * _POWERS[np.minimum(count, digits), : digits + 1]).sum(axis=1)
     result = np.full(len(starts), -1, dtype=np.int64)
     result[owner] = np.where(ok & (count > 0) & (count <= digits), value, -1)
     return result
+
+
+# Row n: the place values of an n-digit number's digits (10^(n-1) … 1), then zeros.
+_POWERS = np.array(
+    [[10 ** (n - 1 - j) if j < n else 0 for j in range(14)] for n in range(14)], dtype=np.int64
+)
 
 
 class _RangeXor:
@@ -329,7 +333,9 @@ def _sixbits(buffer: np.ndarray, messages: pl.DataFrame, chars: int) -> np.ndarr
     length = messages["length"].to_numpy()
     columns = np.arange(chars)
     values = _SIXBIT8[buffer[start[:, None] + columns[None, :]]]
-    return np.where(columns[None, :] < length[:, None], values, np.uint8(0))
+    short = np.flatnonzero(length < chars)  # these read past their payload: zero what follows it
+    values[short] = np.where(columns[None, :] < length[short, None], values[short], np.uint8(0))
+    return values
 
 
 def _bits(m: np.ndarray, start: int, width: int, *, signed: bool = False) -> np.ndarray:
