@@ -11,6 +11,7 @@ from jiafa.core.api import router as core_router
 from jiafa.core.errors import DEFAULT_MESSAGE, STATUS, ErrorCode, JiafaError
 from jiafa.law.api import router as law_router
 from jiafa.overload.api import router as overload_router
+from jiafa.waterway.api import router as waterway_router
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -76,3 +77,4 @@ api.add_router("/", core_router)
 api.add_router("/", cases_router)
 api.add_router("/law", law_router)
 api.add_router("/overload", overload_router)
+api.add_router("/waterway", waterway_router)
