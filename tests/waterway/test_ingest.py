@@ -6,9 +6,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from jiafa.core.models import AuditEntry
 from jiafa.waterway import pipeline
 from tests.conftest import run_command
 
+pytestmark = pytest.mark.django_db  # every ingest writes its audit entry
 AIS = Path(__file__).resolve().parents[3] / "shared/data/ais"
 PHOTO = "ab" * 32
 
@@ -26,6 +28,8 @@ def test_nmea_and_cadastre_files_land_in_the_lake_once(tmp_path: Path) -> None:
     assert first["files"][0]["kind"] == "nmea" and first["files"][1]["kind"] == "cadastre"
     again = _ingest(*files)
     assert (again["positions"], again["static"], again["passages"]) == (0, 0, 0)
+    logged = AuditEntry.objects.filter(action="waterway.ingest").order_by("pk")
+    assert [e.detail["positions"] for e in logged] == [915, 1000, 0, 0]
     assert again["duplicates"] == first["positions"] + first["static"]
     positions = pipeline.scan(pipeline.POSITIONS)
     assert positions is not None

@@ -25,6 +25,8 @@ class Perm(models.TextChoices):
     FINDING_VIEW = "finding.view", "查看疑似违法线索"
     FINDING_REVIEW = "finding.review", "初审疑似违法线索"
     NON_SITE_FILE = "non_site.file", "非现场案件批量立案告知"
+    WATERWAY_VIEW = "waterway.view", "查看水网疑似违法线索"
+    WATERWAY_VERIFY = "waterway.verify", "核查水网疑似违法线索"
 
 
 # People; a station account may push weighing records and do nothing else.
@@ -39,6 +41,10 @@ PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.FINDING_VIEW: _STAFF,
     Perm.FINDING_REVIEW: frozenset({Role.OFFICER, Role.SQUADRON_LEADER}),
     Perm.NON_SITE_FILE: frozenset({Role.SQUADRON_LEADER}),  # the only role that may file, conclude and notify
+    Perm.WATERWAY_VIEW: _STAFF,
+    Perm.WATERWAY_VERIFY: frozenset(
+        {Role.OFFICER, Role.SQUADRON_LEADER}
+    ),  # the on-water check and its result
 }
 
 

@@ -217,7 +217,7 @@ def confirm(
 ) -> Case:
     """The on-water check confirmed the suspect: a case source (source = waterway) against the vessel's
     owner. Muck findings belong to the comprehensive-enforcement department: they are handed over instead."""
-    require(actor, Perm.FINDING_REVIEW)
+    require(actor, Perm.WATERWAY_VERIFY)
     if not check_note.strip():
         raise JiafaError(ErrorCode.INVALID_INPUT, "请填写核查情况")
     with transaction.atomic():
@@ -263,7 +263,7 @@ def hand_over(
 ) -> Finding:
     """The check confirmed a suspect another authority deals with (移交): muck dumping to the
     comprehensive-enforcement department, pollution to the environment bureau."""
-    require(actor, Perm.FINDING_REVIEW)
+    require(actor, Perm.WATERWAY_VERIFY)
     if not to.strip() or not check_note.strip():
         raise JiafaError(ErrorCode.INVALID_INPUT, "请填写移交单位和核查情况")
     with transaction.atomic():
@@ -278,7 +278,7 @@ def hand_over(
 def dismiss(
     finding: Finding, *, actor: User, reason: str, version: int | None = None, ip: str | None = None
 ) -> Finding:
-    require(actor, Perm.FINDING_REVIEW)
+    require(actor, Perm.WATERWAY_VERIFY)
     if not reason.strip():
         raise JiafaError(ErrorCode.INVALID_INPUT, "请填写排除理由")
     with transaction.atomic():

@@ -101,7 +101,7 @@ def _out(f: Finding) -> dict[str, Any]:
 
 
 def _visible(user: User) -> Any:
-    require(user, Perm.FINDING_VIEW)
+    require(user, Perm.WATERWAY_VIEW)
     qs = Finding.objects.select_related("vessel", "org_unit", "zone", "checkpoint")
     return jurisdiction.visible(qs, user)
 

@@ -10,6 +10,7 @@ class WaterwayConfig(AppConfig):
 
         audit.LABELS.update(
             {
+                "waterway.ingest": "导入 AIS 与卡口记录",
                 "waterway.detect": "水网线索检测",
                 "finding.waterway.confirm": "核查确认水网线索",
                 "finding.waterway.hand_over": "核查移交水网线索",

@@ -21,6 +21,7 @@ from typing import Any
 import polars as pl
 from django.conf import settings
 
+from jiafa.core import audit
 from jiafa.core.errors import ErrorCode, JiafaError
 from jiafa.overload import lake
 from jiafa.waterway import records
@@ -54,7 +55,7 @@ class FileResult:
         return dict(self.__dict__)
 
 
-def ingest_path(path: Path, *, default_time: datetime | None = None) -> FileResult:
+def ingest_path(path: Path, *, default_time: datetime | None = None, actor: Any = None) -> FileResult:
     try:
         data = path.read_bytes()
     except OSError as e:
@@ -68,6 +69,7 @@ def ingest_path(path: Path, *, default_time: datetime | None = None) -> FileResu
     written, duplicates = add(lake_root(), frames)
     result.positions, result.static, result.passages = written[POSITIONS], written[STATIC], written[PASSAGES]
     result.duplicates = duplicates
+    audit.record("waterway.ingest", actor=actor, detail=result.as_dict())
     return result
 
 
