@@ -1,6 +1,7 @@
 """Detection over decoded positions: JIAFA_BENCH_WATERWAY_POSITIONS generated reports (default 2,000,000) of
 2,000 vessels, a report a minute, moving and stopping, with 50 watched zones. Times stops with hysteresis,
-illegal berthing and unlicensed docks (zones with their margins), and the one-MMSI-in-two-places check.
+illegal berthing and unlicensed docks (zones with their margins), the one-MMSI-in-two-places check, and
+the three one after the other (all_three).
 Prints one JSON line per figure: rule, positions, seconds, positions_per_s."""
 
 import json
@@ -80,13 +81,15 @@ def main() -> None:
     n = positions.height
     timed("stops", n, lambda: rules.stops(positions, start_kn=0.2, end_kn=0.5))
     timed("shared_mmsi", n, lambda: rules.shared_mmsi(positions, max_speed_kn=30))
-    timed(
-        "illegal_berthing_50_zones",
-        n,
-        lambda: rules.illegal_berthing(
-            positions, zones, start_kn=0.2, end_kn=0.5, margin_m=20, min_minutes=30
-        ),
-    )
+    berthing = {"start_kn": 0.2, "end_kn": 0.5, "margin_m": 20, "min_minutes": 30}
+    timed("illegal_berthing_50_zones", n, lambda: rules.illegal_berthing(positions, zones, **berthing))
+
+    def all_three() -> None:
+        rules.stops(positions, start_kn=0.2, end_kn=0.5)
+        rules.shared_mmsi(positions, max_speed_kn=30)
+        rules.illegal_berthing(positions, zones, **berthing)
+
+    timed("all_three", n, all_three)
 
 
 if __name__ == "__main__":
