@@ -13,6 +13,7 @@ from jiafa.law.api import router as law_router
 from jiafa.overload.api import router as overload_router
 from jiafa.permits.api import router as permits_router
 from jiafa.reports.api import router as reports_router
+from jiafa.waterway.api import router as waterway_router
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -80,3 +81,4 @@ api.add_router("/law", law_router)
 api.add_router("/overload", overload_router)
 api.add_router("/reports", reports_router)
 api.add_router("/permits", permits_router)
+api.add_router("/waterway", waterway_router)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "jiafa.overload",
     "jiafa.cases",
     "jiafa.permits",
+    "jiafa.waterway",
     "jiafa.web",
     "jiafa.simulate",
     "jiafa.reports",

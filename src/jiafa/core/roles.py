@@ -31,6 +31,8 @@ class Perm(models.TextChoices):
     PERMIT_HANDLE = "permit.handle", "受理和审查大件运输许可"
     PERMIT_DECIDE = "permit.decide", "作出、变更、中止、撤销大件运输许可"
     BRIDGE_EDIT = "bridge.edit", "维护桥梁承载能力数据"
+    WATERWAY_VIEW = "waterway.view", "查看水网疑似违法线索"
+    WATERWAY_VERIFY = "waterway.verify", "核查水网疑似违法线索"
 
 
 # People; a station account may push weighing records and do nothing else.
@@ -55,6 +57,10 @@ PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.PERMIT_HANDLE: frozenset({Role.OFFICER, Role.SQUADRON_LEADER}),
     Perm.PERMIT_DECIDE: frozenset({Role.SQUADRON_LEADER, Role.BUREAU_LEADER}),
     Perm.BRIDGE_EDIT: frozenset({Role.SQUADRON_LEADER, Role.ADMIN}),
+    Perm.WATERWAY_VIEW: _STAFF,
+    Perm.WATERWAY_VERIFY: frozenset(
+        {Role.OFFICER, Role.SQUADRON_LEADER}
+    ),  # the on-water check and its result
 }
 
 
