@@ -85,13 +85,13 @@ def add(root: Path, frames: dict[str, pl.DataFrame]) -> tuple[dict[str, int], in
             by_day[area, str(day)] = part.drop("_day")
     written = {area: 0 for area in frames}
     with lake.days_locked(root, {day for _, day in by_day}):
-        new: dict[tuple[str, str], pl.LazyFrame] = {}
+        new: dict[tuple[str, str], pl.DataFrame] = {}
         for (area, day), part in by_day.items():
             held = _held(root, area, day)
             fresh = part.join(held, on=KEYS[area], how="anti", nulls_equal=True) if held is not None else part
             duplicates += part.height - fresh.height
             if fresh.height:
-                new[area, day] = fresh.lazy()
+                new[area, day] = fresh
         for (area, _), rows in lake.add_parts(root, new).items():
             written[area] += rows
     return written, duplicates
