@@ -45,16 +45,6 @@ def main() -> None:
     applications()
 
 
-def demo_vehicle(rng: random.Random) -> Vehicle:
-    """A tractor (front axle, tandem drive) and a trailer of 3 to 12 axle lines. The mix of a permit office:
-    most loads are oversize by their dimensions within ordinary axle loads, fewer are heavy."""
-    lines = rng.randint(3, 12)
-    line_kn = rng.choices(
-        (rng.uniform(50, 80), rng.uniform(80, 110), rng.uniform(110, 160)), weights=(6, 3, 1)
-    )[0]
-    return Vehicle.of([60, 110, 110] + [line_kn] * lines, [3.2, 1.4, rng.uniform(5, 9)] + [1.5] * (lines - 1))
-
-
 def applications() -> None:
     book, day = ruledata.load(ruledata.PACKAGED), date(2024, 6, 1)
     lane = LaneLoad.in_force(book, day)
@@ -66,7 +56,7 @@ def applications() -> None:
     for _ in range(APPLICATIONS):
         origin, destination = rng.sample(nodes, 2)
         size = routing.Size(width_m=rng.choice((2.5, 3.0, 3.5, 4.0)), height_m=rng.choice((4.0, 4.3, 4.8)))
-        vehicle = demo_vehicle(rng)
+        vehicle = demo.vehicle(rng)
         start = time.perf_counter()
         plan = routing.plan(network, sites, vehicle, size, origin, destination, lane, penalty)
         times.append(time.perf_counter() - start)

@@ -22,7 +22,7 @@ from jiafa.core import audit
 from jiafa.law.book import rulebook
 from jiafa.overload import records
 from jiafa.overload.models import Finding, IngestBatch, WimStation
-from jiafa.permits.models import Bridge
+from jiafa.permits.models import Bridge, PermitApplication
 from jiafa.simulate import params, wim, world
 
 TINY = 0.002
@@ -119,5 +119,14 @@ def test_a_tiny_year_runs_through_the_real_pipelines(capsys):
     assert figures["first_violation_exemption"] == sum(
         c.outcome == Outcome.FIRST_VIOLATION_EXEMPTION for c in decided
     )
+    # oversize permits: accepted by the road transport squadron, checked, decided
+    applications = PermitApplication.objects.all()
+    assert figures["permit_applications"] == applications.count() > 0
+    assert all(a.org_unit.code == "330400-DY" for a in applications)
+    granted = [a for a in applications if a.number]
+    assert figures["permits_granted"] == len(granted)
+    for a in granted:  # a route the check passed, or a bridge engineer's assessment
+        assert a.check_result.get("route") is not None or a.events.filter(kind="assess").exists()
+
     # a lawful simulation: no step the platform refused
     assert figures["refused"] == {}

@@ -14,7 +14,7 @@ from functools import cache
 
 from jiafa.law.ruledata import RuleBook
 from jiafa.permits.routing import BridgeSite
-from jiafa.permits.rules import Span, resolve_design_load
+from jiafa.permits.rules import Span, Vehicle, resolve_design_load
 from jiafa.simulate.world import Road, roads
 
 COUNT = 210
@@ -140,3 +140,13 @@ def sites(book: RuleBook, on: date, seed: int = SEED) -> tuple[BridgeSite, ...]:
         )
         for b in bridges(seed)
     )
+
+
+def vehicle(rng: random.Random) -> Vehicle:
+    """A tractor (front axle, tandem drive) and a trailer of 3 to 12 axle lines. The mix of a permit office:
+    most loads are oversize by their dimensions within ordinary axle loads, fewer are heavy."""
+    lines = rng.randint(3, 12)
+    line_kn = rng.choices(
+        (rng.uniform(50, 80), rng.uniform(80, 110), rng.uniform(110, 160)), weights=(6, 3, 1)
+    )[0]
+    return Vehicle.of([60, 110, 110] + [line_kn] * lines, [3.2, 1.4, rng.uniform(5, 9)] + [1.5] * (lines - 1))

@@ -88,3 +88,9 @@ COMPLAINT_SHARE = 0.08  # of on-site cases, those that began with a complaint
 FIRST_VIOLATION = {"CX-01": 0.6, "CC-01": 0.7, "KY-02": 0.5, "SL-02": 0.6}  # share that qualify and sign
 CRIMINAL_TRANSFER = {"WH-01": 0.2, "KY-01": 0.03}  # share handed to the police (涉嫌犯罪)
 TIER_WEIGHTS = (0.55, 0.3, 0.15)  # lightest tier first, where an item has several
+
+# ── Oversize-transport permits ────────────────────────────────────────────────────────────────────────
+PERMIT_APPLICATIONS = 1_500  # applications a year to the road transport squadron
+PERMIT_ENGINEER_PASSES = (
+    0.6  # of those without a passable route, the share a bridge engineer passes with conditions
+)

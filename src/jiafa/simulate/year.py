@@ -38,10 +38,13 @@ from jiafa.law import catalogue, schedules
 from jiafa.overload import followups, review
 from jiafa.overload.models import Calibration, Finding, FollowUp, Vehicle, WimStation
 from jiafa.permits.actions import load_demo_bridges
+from jiafa.permits.models import PermitApplication
+from jiafa.permits.states import PermitStatus
 from jiafa.reports import figures
 from jiafa.simulate import officers, params, wim
 from jiafa.simulate.clock import Clock, simulated
 from jiafa.simulate.people import BUREAU, SQUADRON_LOGINS
+from jiafa.simulate.permits import PermitDesk
 from jiafa.simulate.world import Owner, World
 
 S = CaseStatus
@@ -168,6 +171,8 @@ class Year:
         self.staff = _staff()
         days = self.days
         self.trucks = wim.fleet(self.world, days[0])
+        desk = self.staff[ROAD_TRANSPORT_UNIT]
+        self.permits = PermitDesk(self.world, desk.officers[0], desk.leader, self.rng, self.working_days)
         self.folder.mkdir(parents=True, exist_ok=True)
         with simulated(self.clock):
             for k, day in enumerate(days):
@@ -178,9 +183,11 @@ class Year:
                     if day.weekday() == 0:
                         self._follow_ups(day)
                     self._on_site(day)
+                    self.permits.day(day)
                     self._advance_due(day)
                 self.progress("year", k + 1, len(days))
             self._night(days[-1], self.trucks)  # the year's last day, taken in on New Year's morning
+        self.tally.refused.update(self.permits.refused)
         return self.tally
 
     def _night(self, day: date, trucks: Any) -> None:
@@ -605,8 +612,12 @@ def summary(year: int) -> dict[str, Any]:
     period = figures.Period.year(year)
     counted = figures.headline(figures.scope_of(None), period, today=period.end)
     registered = Case.objects.filter(registered_at__date__range=(period.start, period.end))
+    permits = PermitApplication.objects.filter(accepted_on__range=(period.start, period.end))
     return {
         **{key: counted[key] for key in REPORTED},
+        "permit_applications": permits.count(),
+        "permits_granted": permits.filter(number__gt="").count(),
+        "permits_refused": permits.filter(status=PermitStatus.REJECTED).count(),
         "cases_registered": registered.count(),
         "open_cases": registered.exclude(status__in=[S.CLOSED, S.ARCHIVED, S.DECLINED]).count(),
     }

@@ -39,6 +39,9 @@ SUMMARY_LABELS = {
     "criminal_transfer": "移送公安机关（行刑衔接）",
     "first_violation_exemption": "首违免罚",
     "open_cases": "年末在办案件",
+    "permit_applications": "大件运输许可申请",
+    "permits_granted": "准予许可",
+    "permits_refused": "不予许可",
     "steps": "办案与初审操作",
 }
 ORG_FILE = Path(__file__).resolve().parents[3] / "core" / "data" / "org_units" / "jiaxing.json"
