@@ -12,7 +12,7 @@ TRUCKS = 300_000  # goods vehicles that pass Jiaxing's stations in a year (most 
 COMPANIES = 400  # transport companies owning part of the Jiaxing-registered fleet
 OWNED_BY_COMPANY = 0.55  # of Jiaxing-registered trucks (浙F)
 ROGUE_COMPANIES = 0.1  # companies that load their trucks over the limit as a practice …
-ROGUE_HABITUAL = 0.16  # … so that this share of their trucks overload habitually
+ROGUE_HABITUAL = 0.12  # … so that this share of their trucks overload habitually
 DRIVERS = 2_000  # people who drive for others (parties of on-site cases that are not the owner)
 # (axles, combination, share of single-drive-axle tractors, weight): goods vehicles at Chinese WIM stations
 AXLE_CLASSES = [
@@ -34,7 +34,7 @@ PLATE_REGIONS = [
 ]
 
 # ── How they load ─────────────────────────────────────────────────────────────────────────────────────
-HABITUAL_SHARE = 0.00035  # trucks that run overloaded habitually
+HABITUAL_SHARE = 0.0001  # trucks that run overloaded habitually
 HABITUAL_TRIPS = (0.3, 0.9)  # the share of such a truck's trips that are overloaded (uniform between)
 OCCASIONAL_TRIPS = 0.0008  # any other truck, on any trip
 OVERLOAD_RATE_MIN = 0.02  # 超限率 of an overloaded trip: this much plus an exponential spread …
