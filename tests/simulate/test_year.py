@@ -66,7 +66,18 @@ def test_a_days_records_follow_the_record_format_and_the_trucks_habits():
     over = judged.filter(pl.col("outcome") != "none")
     assert 0 < over.height < frame.height * 0.05  # a small share overloaded
     habitual = {t.plate for t in w.trucks if t.habit > 0.1}
-    assert over["plate"].is_in(list(habitual)).mean() > 0.5  # mostly the habitual overloaders
+    # a habitual overloader's passage is over the limit far more often than any other truck's (a month of
+    # passages: a habitual truck passes a few times a day among thousands)
+    month = [day + timedelta(days=k) for k in range(30)]
+    passages = pl.concat([wim.passages(w, fleet, d, 1.0) for d in month])
+    month_tables = records.rule_tables(rulebook(), [*month, month[-1] + timedelta(days=1)])
+    judged = records.determine(passages.lazy().with_columns(records.local_day()), month_tables).collect()
+    by_habit = judged.group_by(pl.col("plate").is_in(list(habitual)).alias("habitual")).agg(
+        share=(pl.col("outcome") != "none").mean(), passages=pl.len()
+    )
+    share = dict(zip(by_habit["habitual"], by_habit["share"], strict=True))
+    assert by_habit.filter(pl.col("habitual"))["passages"].item() > 0
+    assert share[True] > 0.1 and share[True] > 50 * share[False]
     # once deterred, a truck runs lawfully — and as many others start overloading
     reformed = wim.reformed(fleet, list(habitual), random.Random(1))
     assert (reformed.filter(pl.col("plate").is_in(list(habitual)))["habit"] <= params.OCCASIONAL_TRIPS).all()
