@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from jiafa.core.models import OrgUnit, User
-from jiafa.permits.rules import MAX_SPAN_M, MIN_SPAN_M
+from jiafa.permits.rules import MAX_SPAN_M, MIN_SPAN_M, PermitClass
 from jiafa.permits.states import PermitStatus
 from jiafa.simulate.world import roads
 
@@ -164,6 +164,19 @@ class PermitApplication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number or self.pk} {self.applicant_name} {self.tractor_plate}"
+
+    @property
+    def class_label(self) -> str:
+        """第一类 / 第二类 / 第三类 (Art. 15)."""
+        return PermitClass(self.permit_class).label.split("（")[0] if self.permit_class else ""
+
+    @property
+    def axle_loads_text(self) -> str:
+        return "、".join(f"{v:g}" for v in (round(x, 1) for x in self.axle_loads_kn))
+
+    @property
+    def axle_spacings_text(self) -> str:
+        return "、".join(f"{v:g}" for v in (round(x, 2) for x in self.axle_spacings_m))
 
 
 class PermitEvent(models.Model):

@@ -57,8 +57,8 @@ class PermitDesk:
             contact_phone=company.phone,
             tractor_plate=f"浙F{self.rng.randint(10000, 99999)}",
             trailer_plate=f"浙F{self.rng.randint(1000, 9999)}挂",
-            axle_loads_kn=list(vehicle.axle_loads_kn),
-            axle_spacings_m=list(vehicle.axle_spacings_m),
+            axle_loads_kn=[round(x, 1) for x in vehicle.axle_loads_kn],  # as a weighbridge slip gives them
+            axle_spacings_m=[round(x, 2) for x in vehicle.axle_spacings_m],
             gross_kg=round(sum(vehicle.axle_loads_kn) / 9.80665 * 1000),
             height_m=self.rng.choice((4.0, 4.3, 4.5, 4.8)),
             width_m=self.rng.choice((2.55, 3.0, 3.5, 4.0)),
@@ -79,8 +79,8 @@ class PermitDesk:
         app = PermitApplication.objects.get(pk=app_id)
         if app.status == PermitStatus.REFERRED:
             if self.rng.random() < params.PERMIT_ENGINEER_PASSES:
-                opinion = "经验算，限速 5 km/h、居中行驶、单车过桥并全程护送，桥梁可承受"
-                conditions: dict[str, Any] = {"escort": True, "speed_kmh": 5, "single_vehicle": True}
+                opinion = "经验算，限速 5 公里/小时、居中行驶并全程护送，沿线桥梁可承受"
+                conditions: dict[str, Any] = {"escort": True, "speed_limit_kmh": 5}
                 if self._try(
                     actions.assess, app_id, actor=self.leader, opinion=opinion, conditions=conditions
                 ):
