@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import http.client
 import json
 import os
@@ -24,7 +23,6 @@ import time
 from pathlib import Path
 
 STATIONS = ("BENCH-01", "BENCH-02", "BENCH-03", "BENCH-04")
-EVIDENCE = ("photo_front", "photo_side", "photo_rear", "video")  # referenced by their SHA-256
 MAX_BATCHES_PER_CLIENT = 500  # a bound whatever the machine's speed
 
 
@@ -83,28 +81,11 @@ def prepare(data_dir: Path) -> str:
 
 def record_tails(n: int, station: str, start: dt.datetime) -> list[str]:
     """Each record's JSON after its record_id, encoded once; a batch only adds unique ids."""
-    loads = [7000, 11000, 11000, 11000, 11000, 11000]
+    from jiafa.simulate.wim import pushed_record
+
     tails = []
     for i in range(n):
-        fields = {
-            "station_id": station,
-            "lane": 1 + i % 2,
-            "passed_at": (start + dt.timedelta(milliseconds=i)).isoformat(),
-            "plate": f"浙F{10000 + i % 90000}",
-            "plate_color": "黄",
-            "plate_confidence": 0.98,
-            "axles": 6,
-            "combination": True,
-            "single_drive_axle": False,
-            "gross_kg": sum(loads),
-            "axle_loads_kg": loads,
-            "axle_spacings_mm": [3200, 1350, 7000, 1310, 1310],
-            "speed_kmh": 62.5,
-            "length_mm": 16500,
-            "width_mm": 2550,
-            "height_mm": 3900,
-            **{k: hashlib.sha256(f"{station}/{i}/{k}".encode()).hexdigest() for k in EVIDENCE},
-        }
+        fields = {k: v for k, v in pushed_record(i, station, start).items() if k != "record_id"}
         tails.append(json.dumps(fields, ensure_ascii=False)[1:])
     return tails
 

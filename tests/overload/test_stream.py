@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 from jiafa.core.roles import PERMISSIONS, Perm, Role
 from jiafa.overload.models import Calibration, IngestBatch, WimStation
 from jiafa.overload.schemas import MAX_RECORDS
+from jiafa.simulate import wim
 from tests.conftest import HAINING, TONGXIANG, ApiClient
 
 pytestmark = pytest.mark.django_db
@@ -41,37 +41,9 @@ def station_client(make_user, api_as, stations):
     return api_as(make_user("hn_station", HAINING, Role.STATION))
 
 
-def digest(name: str) -> str:
-    return hashlib.sha256(name.encode()).hexdigest()
-
-
 def record(i: int, station: str = "HN-G60-01", **over: object) -> dict[str, object]:
     """A well-formed, valid record: a 6-axle combination at 62 t, its axle loads adding up to the gross."""
-    loads = [7000, 11000, 11000, 11000, 11000, 11000]
-    passed = START + dt.timedelta(seconds=i)
-    return {
-        "record_id": f"{station}-{i:08d}",
-        "station_id": station,
-        "lane": 1 + i % 2,
-        "passed_at": passed.isoformat(),
-        "plate": f"浙F{10000 + i}",
-        "plate_color": "黄",
-        "plate_confidence": 0.98,
-        "axles": 6,
-        "combination": True,
-        "single_drive_axle": False,
-        "gross_kg": sum(loads),
-        "axle_loads_kg": loads,
-        "axle_spacings_mm": [3200, 1350, 7000, 1310, 1310],
-        "speed_kmh": 62.5,
-        "length_mm": 16500,
-        "width_mm": 2550,
-        "height_mm": 3900,
-        "photo_front": digest(f"{station}/{i}/front.jpg"),
-        "photo_side": digest(f"{station}/{i}/side.jpg"),
-        "photo_rear": digest(f"{station}/{i}/rear.jpg"),
-        "video": digest(f"{station}/{i}/clip.mp4"),
-    } | over
+    return wim.pushed_record(i, station, START) | over
 
 
 def test_without_a_token_or_with_a_forged_one_the_answer_is_401(stations):

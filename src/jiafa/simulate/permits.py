@@ -7,11 +7,11 @@ does, and refuses what the engineer cannot pass. Every step through jiafa.permit
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from jiafa.core.errors import JiafaError
 from jiafa.core.models import User
 from jiafa.permits import actions, demo
 from jiafa.permits.models import PermitApplication
@@ -30,8 +30,8 @@ class PermitDesk:
     leader: User
     rng: random.Random
     working_days: int
+    attempt: Callable[..., Any]  # takes a step as the year does: a refusal is counted, not forced
     waiting: list[tuple[date, int]] = field(default_factory=list)
-    refused: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.places = sorted(Network.from_roads(self.world.roads).graph.nodes)
@@ -71,7 +71,7 @@ class PermitDesk:
             travel_from=start,
             travel_to=start + timedelta(days=self.rng.randint(3, 15)),
         )
-        app = self._try(actions.apply, data, actor=self.officer, unit=self.officer.org_unit, today=day)
+        app = self.attempt(actions.apply, data, actor=self.officer, unit=self.officer.org_unit, today=day)
         if app is not None:
             self.waiting.append((day + timedelta(days=self.rng.randint(1, 4)), app.pk))
 
@@ -81,31 +81,19 @@ class PermitDesk:
             if self.rng.random() < params.PERMIT_ENGINEER_PASSES:
                 opinion = "经验算，限速 5 公里/小时、居中行驶并全程护送，沿线桥梁可承受"
                 conditions: dict[str, Any] = {"escort": True, "speed_limit_kmh": 5}
-                if self._try(
+                if self.attempt(
                     actions.assess, app_id, actor=self.leader, opinion=opinion, conditions=conditions
                 ):
-                    self._try(actions.approve, app_id, actor=self.leader, today=day)
+                    self.attempt(actions.approve, app_id, actor=self.leader, today=day)
                 return
             reasons = "沿线桥梁承载能力不足，且无满足条件的替代路线"
-            self._try(actions.reject, app_id, actor=self.leader, reasons=reasons, today=day)
+            self.attempt(actions.reject, app_id, actor=self.leader, reasons=reasons, today=day)
             return
-        self._try(actions.approve, app_id, actor=self.leader, today=day)
-
-    def _try(self, call: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return call(*args, **kwargs) or True
-        except JiafaError as e:
-            key = f"permits: {e.message[:60]}"
-            self.refused[key] = self.refused.get(key, 0) + 1
-            return None
+        self.attempt(actions.approve, app_id, actor=self.leader, today=day)
 
 
 def _place_name(world: World, point: tuple[float, float]) -> str:
     """The nearest county town and the road the point lies on."""
-    names = {"330402": "南湖", "330411": "秀洲", "330421": "嘉善", "330482": "平湖", "330424": "海盐"}
-    names |= {"330481": "海宁", "330483": "桐乡"}
-    code = min(
-        world.units, key=lambda c: (world.units[c][0] - point[0]) ** 2 + (world.units[c][1] - point[1]) ** 2
-    )
+    town = min(world.towns, key=lambda t: (t[1] - point[0]) ** 2 + (t[2] - point[1]) ** 2)[0]
     road = next((r for r in world.roads.values() if point in r.points), None)
-    return f"{names.get(code, code)}{f'（{road.code}）' if road else ''}"
+    return f"{town}{f'（{road.code}）' if road else ''}"

@@ -7,8 +7,9 @@ records.
 
 from __future__ import annotations
 
+import hashlib
 import random
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import polars as pl
@@ -216,3 +217,39 @@ def traffic_factor(day: date, working: bool) -> float:
     if working:
         return 1.0
     return params.WEEKEND_FACTOR if day.weekday() >= 5 else params.HOLIDAY_FACTOR
+
+
+PUSHED_LOADS = (7000, 11000, 11000, 11000, 11000, 11000)
+
+
+def pushed_record(i: int, station: str, start: datetime) -> dict[str, object]:
+    """One well-formed record as a station pushes it (JSON fields of the record format): a six-axle
+    combination at 62 t, its axle loads adding up to the gross, passing `i` seconds after `start`, with its
+    evidence referenced by SHA-256. What the stream's tests and benchmark send."""
+
+    def digest(name: str) -> str:
+        return hashlib.sha256(f"{station}/{i}/{name}".encode()).hexdigest()
+
+    return {
+        "record_id": f"{station}-{i:08d}",
+        "station_id": station,
+        "lane": 1 + i % 2,
+        "passed_at": (start + timedelta(seconds=i)).isoformat(),
+        "plate": f"浙F{10000 + i}",
+        "plate_color": "黄",
+        "plate_confidence": 0.98,
+        "axles": 6,
+        "combination": True,
+        "single_drive_axle": False,
+        "gross_kg": sum(PUSHED_LOADS),
+        "axle_loads_kg": list(PUSHED_LOADS),
+        "axle_spacings_mm": [3200, 1350, 7000, 1310, 1310],
+        "speed_kmh": 62.5,
+        "length_mm": 16500,
+        "width_mm": 2550,
+        "height_mm": 3900,
+        "photo_front": digest("front.jpg"),
+        "photo_side": digest("side.jpg"),
+        "photo_rear": digest("rear.jpg"),
+        "video": digest("clip.mp4"),
+    }

@@ -88,6 +88,11 @@ class World:
     drivers: tuple[Owner, ...]
     platforms: tuple[Owner, ...]  # ride-hailing platform companies operating in the city
 
+    @property
+    def towns(self) -> list[tuple[str, float, float]]:
+        """Each county-level unit's seat: (name, lat, lon)."""
+        return [(u["name"], u["lat"], u["lon"]) for u in _data()["units"]]
+
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
     dy = (b[0] - a[0]) * 111.2

@@ -172,11 +172,13 @@ class Year:
         days = self.days
         self.trucks = wim.fleet(self.world, days[0])
         desk = self.staff[ROAD_TRANSPORT_UNIT]
-        self.permits = PermitDesk(self.world, desk.officers[0], desk.leader, self.rng, self.working_days)
+        self.permits = PermitDesk(
+            self.world, desk.officers[0], desk.leader, self.rng, self.working_days, attempt=self._try
+        )
         self.folder.mkdir(parents=True, exist_ok=True)
         with simulated(self.clock):
             for k, day in enumerate(days):
-                self._night(day - timedelta(days=1), self.trucks)
+                self._night(day - timedelta(days=1))
                 if self.calendar.is_working_day(day):
                     self.clock.at(day, 9)
                     self._review(day)
@@ -186,17 +188,16 @@ class Year:
                     self.permits.day(day)
                     self._advance_due(day)
                 self.progress("year", k + 1, len(days))
-            self._night(days[-1], self.trucks)  # the year's last day, taken in on New Year's morning
-        self.tally.refused.update(self.permits.refused)
+            self._night(days[-1])  # the year's last day, taken in on New Year's morning
         return self.tally
 
-    def _night(self, day: date, trucks: Any) -> None:
+    def _night(self, day: date) -> None:
         """The stations' file of `day`, taken in early the next morning, and detection over it."""
         if day.year != self.year:
             return
         factor = wim.traffic_factor(day, self.calendar.is_working_day(day))
         path = self.folder / f"{day.isoformat()}.parquet"
-        wim.passages(self.world, trucks, day, factor).write_parquet(path)
+        wim.passages(self.world, self.trucks, day, factor).write_parquet(path)
         self.clock.at(day + timedelta(days=1), 5, 30)
         call_command("overload", "ingest", str(path), "--json", stdout=_Null())
         call_command("overload", "detect", "--json", stdout=_Null())
@@ -548,11 +549,11 @@ class Year:
         self.clock.tick()
         try:
             result = call(*args, **kwargs)
-            self.tally.steps += 1
-            return result
         except JiafaError as e:
             self.tally.refused[e.message[:70]] += 1
             return None
+        self.tally.steps += 1
+        return True if result is None else result  # a step that returns nothing still happened
 
 
 def _certificates(first: date, *, until: date) -> list[tuple[date, date]]:
