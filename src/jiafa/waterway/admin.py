@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from jiafa.core.admin import AuditedAdmin
-from jiafa.waterway.models import Checkpoint, MuckPermit, Vessel, VesselCertificate, Zone
+from jiafa.waterway.models import Checkpoint, MuckPermit, Vessel, VesselCertificate, Waterway, Zone
 
 
 class CertificateInline(admin.TabularInline):
@@ -40,3 +40,9 @@ class CheckpointAdmin(AuditedAdmin):
     list_display = ("code", "name", "waterway", "org_unit")
     list_filter = ("org_unit",)
     search_fields = ("code", "name", "waterway")
+
+
+@admin.register(Waterway)
+class WaterwayAdmin(AuditedAdmin):
+    list_display = ("code", "name", "grade")
+    search_fields = ("code", "name")

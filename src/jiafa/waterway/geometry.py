@@ -18,9 +18,18 @@ class GeometryError(ValueError):
 
 def parse_polygon(text: str) -> BaseGeometry:
     """A Polygon or MultiPolygon from WKT (`POLYGON ((lon lat, …))`) or GeoJSON (a geometry or a Feature)."""
+    geometry = _parse(text, "区域范围", "多边形")
+    if geometry.geom_type not in ("Polygon", "MultiPolygon"):
+        raise GeometryError("区域范围应为多边形（Polygon 或 MultiPolygon）")
+    if not geometry.is_valid:
+        raise GeometryError(f"多边形无效：{shapely.is_valid_reason(geometry)}")
+    return geometry
+
+
+def _parse(text: str, what: str, shape: str) -> BaseGeometry:
     text = text.strip()
     if not text:
-        raise GeometryError("区域范围为空")
+        raise GeometryError(f"{what}为空")
     try:
         if text.startswith("{"):
             document = json.loads(text)
@@ -30,14 +39,20 @@ def parse_polygon(text: str) -> BaseGeometry:
         else:
             geometry = shapely.from_wkt(text)
     except (ValueError, TypeError, shapely.errors.GEOSException) as e:
-        raise GeometryError(f"区域范围无法识别（应为 WKT 或 GeoJSON 多边形）：{e}") from e
-    if geometry is None or geometry.geom_type not in ("Polygon", "MultiPolygon") or geometry.is_empty:
-        raise GeometryError("区域范围应为多边形（Polygon 或 MultiPolygon）")
-    if not geometry.is_valid:
-        raise GeometryError(f"多边形无效：{shapely.is_valid_reason(geometry)}")
+        raise GeometryError(f"{what}无法识别（应为 WKT 或 GeoJSON {shape}）：{e}") from e
+    if geometry is None or geometry.is_empty:
+        raise GeometryError(f"{what}为空")
     minx, miny, maxx, maxy = geometry.bounds
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
         raise GeometryError("坐标超出经纬度范围（应先经度后纬度）")
+    return geometry
+
+
+def parse_line(text: str) -> BaseGeometry:
+    """A LineString or MultiLineString (a waterway's centre line) from WKT or GeoJSON."""
+    geometry = _parse(text, "航道线形", "LineString")
+    if geometry.geom_type not in ("LineString", "MultiLineString"):
+        raise GeometryError("航道线形应为折线（LineString 或 MultiLineString）")
     return geometry
 
 

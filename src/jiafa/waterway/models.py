@@ -10,7 +10,29 @@ from django.db import models
 
 from jiafa.cases.models import PartyKind
 from jiafa.core.models import OrgUnit
-from jiafa.waterway.geometry import GeometryError, parse_polygon
+from jiafa.waterway.geometry import GeometryError, parse_line, parse_polygon
+
+
+class Waterway(models.Model):
+    """A navigable waterway (航道) drawn as its centre line, e.g. 京杭运河, 杭申线; checkpoints name it."""
+
+    code = models.CharField("航道编号", max_length=30, unique=True)
+    name = models.CharField("航道名称", max_length=60)
+    grade = models.CharField("航道等级", max_length=20, blank=True)
+    geometry = models.TextField("线形（WKT 或 GeoJSON，经度在前）")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = verbose_name_plural = "航道"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        try:
+            parse_line(self.geometry or "")
+        except GeometryError as e:
+            raise ValidationError({"geometry": str(e)}) from e
 
 
 class Vessel(models.Model):
@@ -185,6 +207,8 @@ class Finding(models.Model):
     record_id = models.CharField("卡口记录", max_length=64, blank=True)
     photo = models.CharField("卡口照片 SHA-256", max_length=64, blank=True)
     basis = models.JSONField("依据", default=list)
+    # The track segment behind the finding: [[UTC ISO time, lat, lon, speed in knots], …].
+    track = models.JSONField("轨迹片段", default=list, blank=True)
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.PENDING)
     check_note = models.TextField("核查情况", blank=True)
     reviewed_by = models.ForeignKey("core.User", models.PROTECT, null=True, blank=True, related_name="+")
