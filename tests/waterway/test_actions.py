@@ -30,10 +30,19 @@ def test_confirming_registers_a_waterway_case_against_the_owner(berthed: Vessel,
     actions.detect()
     finding = Finding.objects.get()
     officer = make_user("officer1", HAINING, Role.OFFICER)
+    officer.certificate_no = "33040000101"
+    officer.save()
     with pytest.raises(JiafaError) as e:
         actions.confirm(finding, actor=officer, check_note=" ")
     assert e.value.code == "invalid_input"
+    with pytest.raises(JiafaError) as alone:  # Art. 42: two certified officers handle a case
+        actions.confirm(finding, actor=officer, check_note="现场核查：船舶在禁停区内系泊，船长在场")
+    assert alone.value.code == "step_not_ready"
+    partner = make_user("officer2", HAINING, Role.OFFICER)
+    partner.certificate_no = "33040000102"
+    partner.save()
     case = actions.confirm(finding, actor=officer, check_note="现场核查：船舶在禁停区内系泊，船长在场")
+    assert set(case.officers.all()) == {officer, partner}
     assert (case.source, case.violation_code, case.party_name, case.vessel_name) == (
         Source.WATERWAY,
         "SL-01",

@@ -16,6 +16,9 @@ def test_an_officer_sees_and_verifies_only_findings_of_their_district(
     actions.detect()
     finding = Finding.objects.get()
     haining = api_as(make_user("hn", HAINING, Role.OFFICER))
+    partner = make_user("hn2", HAINING, Role.OFFICER)  # the case's second officer (Art. 42)
+    partner.certificate_no = "33040000102"
+    partner.save()
     tongxiang = api_as(make_user("tx", TONGXIANG, Role.OFFICER))
 
     listed = haining.get("/waterway/findings").json()

@@ -371,51 +371,76 @@ def name_mismatch(
     window_minutes: float,
     radius_m: float,
     confidence_min: float,
+    registered: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """A checkpoint record (`passages`: `record_id`, `checkpoint`, `time`, `ship_name`, `confidence`) whose
-    name, read with enough confidence, differs from the AIS static name of the vessel that reported a position
-    within `radius_m` of the checkpoint (`checkpoints`: `checkpoint`, `lat`, `lon`) nearest in time and within
-    ±`window_minutes`."""
+    name, read with enough confidence, is the name of none of the vessels that reported a position within
+    `radius_m` of the checkpoint (`checkpoints`: `checkpoint`, `lat`, `lon`) within ±`window_minutes`: the
+    finding names the one nearest in time. A vessel's name is the register's (`registered`: `mmsi`, `name`)
+    where it holds the MMSI — the name painted on the hull, which the camera reads (AIS carries names in Latin
+    letters, Chinese inland vessels' in pinyin) — else its AIS static name. On a busy waterway several vessels
+    pass a checkpoint within minutes: the read is compared with each of them, not only the nearest."""
     reads = passages.filter(pl.col("confidence") >= confidence_min).join(checkpoints, on="checkpoint")
     if reads.is_empty() or positions.is_empty():
         return _findings([])
     near = []
     for code, lat, lon in checkpoints.select("checkpoint", "lat", "lon").iter_rows():
-        close = positions.filter(_metres(pl.col("lat"), pl.col("lon"), pl.lit(lat), pl.lit(lon)) <= radius_m)
+        per_lon, per_lat = metres_per_degree(lat)
+        dlat, dlon = 1.01 * radius_m / per_lat, 1.01 * radius_m / per_lon  # a box first: cheap to test
+        box = pl.col("lat").is_between(lat - dlat, lat + dlat) & pl.col("lon").is_between(
+            lon - dlon, lon + dlon
+        )
+        close = positions.filter(box).filter(
+            _metres(pl.col("lat"), pl.col("lon"), pl.lit(lat), pl.lit(lon)) <= radius_m
+        )
         near.append(close.select("mmsi", "time", checkpoint=pl.lit(code)))
-    ais = pl.concat(near).sort("time").rename({"time": "ais_time"})
-    matched = reads.sort("time").join_asof(
-        ais,
-        left_on="time",
-        right_on="ais_time",
-        by="checkpoint",
-        strategy="nearest",
-        check_sortedness=False,
-        tolerance=f"{int(window_minutes * 60)}s",
+    window_us = int(window_minutes * 60 * 1_000_000)
+    bucket = pl.col("time").dt.epoch("us") // max(window_us, 1)
+    ais = pl.concat(near).select("checkpoint", "mmsi", ais_time="time", bucket=bucket.alias("b"))
+    # Every vessel near the checkpoint within the window of each read: reads meet positions of their own
+    # and the two neighbouring time buckets, then the window is applied exactly.
+    candidates = (
+        reads.select("record_id", "checkpoint", "time", bucket=pl.concat_list(bucket - 1, bucket, bucket + 1))
+        .explode("bucket")
+        .join(ais, on=["checkpoint", "bucket"])
+        .with_columns(gap=(pl.col("ais_time") - pl.col("time")).dt.total_microseconds().abs())
+        .filter(pl.col("gap") <= window_us)
+        .group_by("record_id", "mmsi")
+        .agg(pl.col("time").first(), pl.col("gap").min())
     )
     names = (
         static.filter(pl.col("name").is_not_null() & (pl.col("name") != ""))
         .sort("time")
         .select("mmsi", name_time="time", ais_name="name")
     )
-    named = (
-        matched.filter(pl.col("mmsi").is_not_null())
-        .sort("time")
-        .join_asof(
-            names.sort("name_time"),
-            left_on="time",
-            right_on="name_time",
-            by="mmsi",
-            strategy="backward",
-            check_sortedness=False,
-        )
+    candidates = candidates.sort("time").join_asof(
+        names.sort("name_time"),
+        left_on="time",
+        right_on="name_time",
+        by="mmsi",
+        strategy="backward",
+        check_sortedness=False,
+    )
+    book = registered.select("mmsi", registered_name="name") if registered is not None else None
+    candidates = (
+        candidates.join(book, on="mmsi", how="left")
+        if book is not None
+        else candidates.with_columns(registered_name=pl.lit(None, pl.String))
+    ).with_columns(expected=pl.coalesce("registered_name", "ais_name"))
+    read_name = reads.select("record_id", read=normalise_name(pl.col("ship_name")))
+    candidates = candidates.join(read_name, on="record_id").with_columns(
+        carries=normalise_name(pl.col("expected")) == pl.col("read")
+    )
+    carried = candidates.filter(pl.col("carries"))["record_id"]
+    nearest = (
+        candidates.filter(~pl.col("record_id").is_in(carried.implode()) & pl.col("expected").is_not_null())
+        .sort("gap", "mmsi")
+        .unique("record_id", keep="first")
+        .select("record_id", "mmsi", "ais_name")
     )
     return _findings(
         [
-            named.filter(
-                pl.col("ais_name").is_not_null()
-                & (normalise_name(pl.col("ais_name")) != normalise_name(pl.col("ship_name")))
-            ).select(
+            reads.join(nearest, on="record_id").select(
                 "mmsi",
                 "checkpoint",
                 "record_id",
