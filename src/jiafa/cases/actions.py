@@ -80,7 +80,8 @@ class _Step:
 @contextmanager
 def _step(case_id: int, action: str, *, actor: User, version: int | None, ip: str | None) -> Iterator[_Step]:
     with transaction.atomic():
-        case = jurisdiction.get_visible(Case.objects.select_for_update(), actor, pk=case_id)
+        locked = Case.objects.select_related("org_unit").select_for_update(of=("self",))
+        case = jurisdiction.get_visible(locked, actor, pk=case_id)
         if version is not None and case.version != version:
             raise JiafaError(ErrorCode.CONFLICT, "案件已被他人更新，请刷新页面后再操作")
         row = transition(action, case.status)

@@ -16,7 +16,6 @@ paragraph of their own. The names a template may use are those of rendering.cont
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from docx.shared import Mm, Pt
 from docx.styles.style import ParagraphStyle
 
 from jiafa.cases.models import DocumentKind
-from jiafa.cases.rendering import PACKAGED_TEMPLATES, fixed_zip
+from jiafa.cases.rendering import PACKAGED_TEMPLATES, docx_bytes
 
 K = DocumentKind
 SONG, FANGSONG, LATIN = "宋体", "仿宋", "Times New Roman"
@@ -319,10 +318,8 @@ class Sheet:
 
     def save(self, folder: Path) -> Path:
         _strip(self.doc)
-        buffer = io.BytesIO()
-        self.doc.save(buffer)
         path = folder / f"{self.kind.value}.docx"
-        path.write_bytes(fixed_zip(buffer.getvalue()))
+        path.write_bytes(docx_bytes(self.doc))
         return path
 
 
