@@ -63,7 +63,7 @@ def measure(f: Finding) -> str:
         return f"卡口识别船名“{f.seen_name}”（{read}），AIS 船名“{f.ais_name}”"
     if v is None or t is None:
         if rule == R.AIS_DARK and t is not None:
-            return f"卡口拍到该船时，前后均无 AIS 位置报告（中断超过 {duration(t)} 即为线索）"
+            return f"卡口拍到该船时，前后均无 AIS 位置报告（中断超过 {duration(t)}即为线索）"
         return rule.label
     if rule == R.SHARED_MMSI:
         return f"相邻两次位置推算航速 {v:.1f} 节，阈值 {t:g} 节"
@@ -78,12 +78,19 @@ def measure(f: Finding) -> str:
     return f"{what} {duration(v)}，阈值 {duration(t)}"
 
 
+def in_zone(f: Finding) -> bool:
+    """Whether the finding happened in its zone: a vessel that never reached its dumping zone was not there
+    (the zone is where it should have gone)."""
+    return f.zone is not None and f.rule != R.MUCK_NEVER_DUMPED
+
+
 def place(f: Finding) -> str:
-    if f.zone is not None:
+    if f.zone is not None and in_zone(f):
         return f.zone.name
     if f.checkpoint is not None:
         return f.checkpoint.name
-    return f"北纬{f.lat:.5f}° 东经{f.lon:.5f}°" if f.lat is not None and f.lon is not None else "水域"
+    where = f"北纬{f.lat:.5f}° 东经{f.lon:.5f}°" if f.lat is not None and f.lon is not None else "水域"
+    return f"{where}（装载后应至{f.zone.name}卸载）" if f.zone is not None else where
 
 
 def where(f: Finding) -> tuple[float, float] | None:

@@ -51,12 +51,18 @@ def _local(moment: Any) -> str:
     return timezone.localtime(moment).replace(tzinfo=None).isoformat(timespec="minutes")
 
 
+def _until(f: Finding) -> str:
+    """When the finding ends, without its day when that is the day it began."""
+    end = rendering.datetime_zh(_local(f.end))
+    return end.split("日", 1)[1] if findings.day_of(f) == timezone.localtime(f.end).date() else end
+
+
 def _evidence(f: Finding, checked_by: str, on: date) -> list[str]:
     lines = []
     if f.track:
         first, last = (timezone.localtime(datetime.fromisoformat(p[0])) for p in (f.track[0], f.track[-1]))
         span = f"{first:%Y-%m-%d %H:%M} 至 {last:%H:%M}"
-        lines.append(f"AIS 轨迹片段：MMSI {f.mmsi} 的 {len(f.track)} 个位置报告（{span}）")
+        lines.append(f"AIS 轨迹片段：{len(f.track)} 个位置报告（{span}）")
     else:
         lines.append(f"AIS 位置报告：MMSI {f.mmsi}，{findings.day_of(f):%Y-%m-%d}（数据湖存档）")
     if f.record_id:
@@ -89,7 +95,7 @@ def content(
         "party_name": vessel.owner_name if vessel else "未登记",
         "party_id_no": vessel.owner_id_no if vessel else "",
         "occurred_at": _local(f.start),
-        "ended_zh": rendering.datetime_zh(_local(f.end)),
+        "ended_zh": _until(f),
         "place": findings.place(f),
         "rule_label": Rule(f.rule).label,
         "measure": findings.measure(f),
@@ -101,7 +107,8 @@ def content(
         "check_note": check_note.strip(),
         "checked_by": checked_by,
         "checked_zh": rendering.date_zh(on),
-        "evidence": _evidence(f, checked_by, on),
+        "evidence": (evidence := _evidence(f, checked_by, on)),
+        "evidence_text": "\n".join(f"{i}．{line}" for i, line in enumerate(evidence, 1)),  # a line each
     }
 
 
@@ -135,8 +142,8 @@ def write(s: Sheet) -> None:
     s.head()
     s.p("{{ to }}：", "JF Field")
     s.p(
-        "本机关通过船舶自动识别系统（AIS）和水上卡口监测发现下列船舶涉嫌"
-        "{{ violation_name or rule_label }}，经执法人员现场核查，情况属实。该行为"
+        "本机关经船舶自动识别系统（AIS）和水上卡口监测发现下列船舶涉嫌"
+        "{{ violation_name or rule_label }}，经执法人员现场核查属实。该行为"
         "{% if handover_to %}依法由{{ handover_to }}查处{% else %}不属本机关管辖{% endif %}，"
         "现将线索及有关材料移交你单位依法处理，请将处理结果函告本机关。"
     )
@@ -147,17 +154,14 @@ def write(s: Sheet) -> None:
             ["船舶所有人", ("{{ party_name }}{% if party_id_no %}（{{ party_id_no }}）{% endif %}", 3)],
             ["发现时间", ("{{ occurred_zh }}至{{ ended_zh }}", 3)],
             ["地点", ("{{ place }}", 3)],
-            ["线索类型", ("{{ rule_label }}", 3)],
-            ["监测数据", ("{{ measure }}", 3)],
+            ["监测发现", ("{{ rule_label }}：{{ measure }}", 3)],
             ["核查情况", ("{{ check_note }}（{{ checked_by }}，{{ checked_zh }}）", 3)],
             ["涉嫌违反", ("{{ violated_text or '（见所附材料）' }}", 3)],
             ["处罚依据", ("{{ penalty_basis_text or '（见所附材料）' }}", 3)],
+            ["证据材料", ("{{ evidence_text }}", 3)],
         ],
     )
-    s.p("附：证据材料清单", "JF Heading")
-    s.items("evidence_lines")
-    s.seal()
-    s.receipt("接收单位")
+    s.seal()  # on one page: no receipt line, delivery is acknowledged on a service receipt (送达回证)
 
 
 def generate(folder: Path = PACKAGED) -> Path:

@@ -96,11 +96,13 @@ def shapes(zones: list[Zone], checkpoints: list[Checkpoint]) -> Shapes:
 
 
 def _waterways(frame: svgmap.Frame, drawn: Shapes) -> list[dict[str, Any]]:
+    """Each centre line, named halfway along its longest part."""
     out = []
     for w, rings in drawn.waterways:
         projected = _project(frame, rings)
-        longest = max(projected, key=len)
-        x, y = longest[len(longest) // 2]
+        longest = max(projected, key=lambda r: shapely.length(shapely.linestrings(r)) if len(r) > 1 else 0)
+        middle = shapely.line_interpolate_point(shapely.linestrings(longest), 0.5, normalized=True)
+        x, y = round(middle.x, 1), round(middle.y, 1)
         out.append({"w": w, "path": svgmap.path(projected, closed=False), "x": x, "y": y})
     return out
 
@@ -179,6 +181,26 @@ def _clock(moment: datetime) -> str:
     return f"{timezone.localtime(moment):%H:%M}"
 
 
+def _stops(frame: svgmap.Frame, track: pl.DataFrame, on: date) -> list[dict[str, Any]]:
+    """The track's stops (rules.stops, with the thresholds in force `on`), where and how long."""
+    book = rulebook()
+    stopped = rules.stops(
+        track.with_columns(mmsi=pl.lit(0)),
+        start_kn=book.value("waterway.stop.start_kn", on=on),
+        end_kn=book.value("waterway.stop.end_kn", on=on),
+    )
+    return [
+        {
+            "x": frame.x(s["lon"]),
+            "y": frame.y(s["lat"]),
+            "minutes": findings.duration(s["minutes"]),
+            "from": _clock(s["start"]),
+            "to": _clock(s["end"]),
+        }
+        for s in stopped.iter_rows(named=True)
+    ]
+
+
 def _track(frame: svgmap.Frame, track: pl.DataFrame, on: date) -> dict[str, Any]:
     """The day's line, split where the AIS fell silent longer than the dark-gap threshold (drawn dashed
     across the gap), thinned; its stops; its first and last report."""
@@ -196,25 +218,11 @@ def _track(frame: svgmap.Frame, track: pl.DataFrame, on: date) -> dict[str, Any]
     gaps = [
         {"points": svgmap.polyline(xy[[i - 1, i]]), "minutes": findings.duration(minutes[i])} for i in breaks
     ]
-    stopped = rules.stops(
-        track.with_columns(mmsi=pl.lit(0)),
-        start_kn=book.value("waterway.stop.start_kn", on=on),
-        end_kn=book.value("waterway.stop.end_kn", on=on),
-    )
     times = track["time"].to_list()
     return {
         "segments": [svgmap.polyline(s) for s in segments],
         "gaps": gaps,
-        "stops": [
-            {
-                "x": frame.x(s["lon"]),
-                "y": frame.y(s["lat"]),
-                "minutes": findings.duration(s["minutes"]),
-                "from": _clock(s["start"]),
-                "to": _clock(s["end"]),
-            }
-            for s in stopped.iter_rows(named=True)
-        ],
+        "stops": _stops(frame, track, on),
         "start": {"x": xy[0][0], "y": xy[0][1], "time": _clock(times[0])},
         "end": {"x": xy[-1][0], "y": xy[-1][1], "time": _clock(times[-1])},
         "reports": track.height,
@@ -259,7 +267,8 @@ def finding_map(f: Finding) -> dict[str, Any] | None:
     if not points:
         return None
     frame = svgmap.fit(points, SMALL_W, SMALL_H, SMALL_PAD, SMALL_MIN_SPAN_DEG)
-    stop_kn = rulebook().value("waterway.stop.start_kn", on=findings.day_of(f))
+    on = findings.day_of(f)
+    stop_kn = rulebook().value("waterway.stop.start_kn", on=on)
     dots = [
         {
             "x": frame.x(lon),
@@ -279,4 +288,18 @@ def finding_map(f: Finding) -> dict[str, Any] | None:
         "first": dots[0] | {"time": _clock(datetime.fromisoformat(f.track[0][0]))} if dots else None,
         "last": dots[-1] | {"time": _clock(datetime.fromisoformat(f.track[-1][0]))} if dots else None,
         "finding": {"x": frame.x(own[1]), "y": frame.y(own[0])} if own else None,
+        "stops": _stops(frame, _segment(f), on) if f.track else [],
     }
+
+
+def _segment(f: Finding) -> pl.DataFrame:
+    """The finding's stored track segment as a frame of the lake's columns."""
+    return pl.DataFrame(
+        {
+            "time": [datetime.fromisoformat(p[0]) for p in f.track],
+            "lat": [float(p[1]) for p in f.track],
+            "lon": [float(p[2]) for p in f.track],
+            "sog_kn": [p[3] for p in f.track],
+        },
+        schema=TRACK_SCHEMA,
+    )

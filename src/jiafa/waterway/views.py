@@ -27,13 +27,14 @@ from jiafa.core.errors import ErrorCode, JiafaError
 from jiafa.core.http import AuthedRequest
 from jiafa.core.roles import Perm, can, require
 from jiafa.waterway import actions, findings, letters, maps, vessels
-from jiafa.waterway.models import Checkpoint, Finding, Vessel, Zone
+from jiafa.waterway.models import Checkpoint, Finding, Vessel, VesselCertificate, Zone
 from jiafa.waterway.rules import Rule
 
 PAGE_SIZE = 50
 OTHER = "other"  # the hand-over form's choice of an authority not in the list
 RECENT_TRACK_DAYS = 14  # a vessel's page looks this far back in the lake for days with a track
 MAP_FINDINGS_MAX = 500
+KIND_ORDER = {kind: i for i, kind in enumerate(VesselCertificate.Kind.values)}  # 国籍、检验、营运、配员
 
 
 def _day(text: str) -> date | None:
@@ -146,6 +147,7 @@ def _finding_page(
             "rule_label": Rule(f.rule).label,
             "measure": findings.measure(f),
             "place": findings.place(f),
+            "in_zone": findings.in_zone(f),
             "legal": legal,
             "map": maps.finding_map(f),
             "code": vessels.code(f.vessel, timezone.localdate()) if f.vessel else None,
@@ -369,7 +371,9 @@ def vessel_detail(request: AuthedRequest, mmsi: int) -> HttpResponse:
             "today": today,
             "certificates": [
                 (c, *_validity(c.valid_from, c.valid_to, today, limits.expiring_days))
-                for c in vessel.certificates.all()
+                for c in sorted(
+                    vessel.certificates.all(), key=lambda c: (KIND_ORDER[c.kind], -c.valid_to.toordinal())
+                )
             ],
             "permits": [
                 (p, *_validity(p.valid_from, p.valid_to, today, 0))
