@@ -28,7 +28,7 @@ from jiafa.web import svgmap
 log = logging.getLogger(__name__)
 
 MAP_W, MAP_H, MAP_PAD = 960, 620, 40
-SMALL_W, SMALL_H, SMALL_PAD = 560, 380, 36
+SMALL_W, SMALL_H, SMALL_PAD = 560, 380, 48
 MIN_SPAN_DEG = 0.005  # about 500 m: a single stop still shows its surroundings
 SMALL_MIN_SPAN_DEG = 0.003
 ZONE_MIN_PX = 10  # a zone smaller than this on screen also gets a marker, so it can be seen and clicked
@@ -201,6 +201,19 @@ def _stops(frame: svgmap.Frame, track: pl.DataFrame, on: date) -> list[dict[str,
     ]
 
 
+def _end(frame: svgmap.Frame, xy: np.ndarray, moment: datetime) -> dict[str, Any]:
+    """A track's first or last report, its time written on the side away from the nearer edge."""
+    x, y = float(xy[0]), float(xy[1])
+    left = x > frame.width / 2
+    return {
+        "x": x,
+        "y": y,
+        "time": _clock(moment),
+        "dx": -8 if left else 8,
+        "anchor": "end" if left else "start",
+    }
+
+
 def _track(frame: svgmap.Frame, track: pl.DataFrame, on: date) -> dict[str, Any]:
     """The day's line, split where the AIS fell silent longer than the dark-gap threshold (drawn dashed
     across the gap), thinned; its stops; its first and last report."""
@@ -223,8 +236,8 @@ def _track(frame: svgmap.Frame, track: pl.DataFrame, on: date) -> dict[str, Any]
         "segments": [svgmap.polyline(s) for s in segments],
         "gaps": gaps,
         "stops": _stops(frame, track, on),
-        "start": {"x": xy[0][0], "y": xy[0][1], "time": _clock(times[0])},
-        "end": {"x": xy[-1][0], "y": xy[-1][1], "time": _clock(times[-1])},
+        "start": _end(frame, xy[0], times[0]),
+        "end": _end(frame, xy[-1], times[-1]),
         "reports": track.height,
         "drawn": sum(len(s) for s in segments),
     }
@@ -257,13 +270,15 @@ def overview(
 
 
 def finding_map(f: Finding) -> dict[str, Any] | None:
-    """The finding's track segment with its zone or checkpoint, each report a dot (red where stopped)."""
+    """The finding's track segment drawn as the overview draws a day (gaps dashed, stops ringed), each report
+    a dot (red where stopped), with the finding's zone or checkpoint."""
     zones = [f.zone] if f.zone is not None else []
     checkpoints = [f.checkpoint] if f.checkpoint is not None else []
     drawn = shapes(zones, checkpoints)
-    reports = [(float(p[1]), float(p[2])) for p in f.track]
+    segment = _segment(f)
     own = findings.where(f)
-    points = reports + drawn.points(waterways=False) + ([own] if own else [])
+    points = list(zip(segment["lat"], segment["lon"], strict=True)) + drawn.points(waterways=False)
+    points += [own] if own else []
     if not points:
         return None
     frame = svgmap.fit(points, SMALL_W, SMALL_H, SMALL_PAD, SMALL_MIN_SPAN_DEG)
@@ -273,22 +288,19 @@ def finding_map(f: Finding) -> dict[str, Any] | None:
         {
             "x": frame.x(lon),
             "y": frame.y(lat),
-            "stopped": p[3] is not None and p[3] <= stop_kn,
-            "title": f"{_clock(datetime.fromisoformat(p[0]))} · {p[3] if p[3] is not None else '—'} 节",
+            "stopped": knots is not None and knots <= stop_kn,
+            "title": f"{_clock(t)} · {'—' if knots is None else knots} 节",
         }
-        for p, (lat, lon) in zip(f.track, reports, strict=True)
+        for t, lat, lon, knots in segment.iter_rows()
     ]
     return {
         **frame.furniture(),
         "waterways": _waterways(frame, drawn),
         "zones": _zones(frame, drawn),
         "checkpoints": _checkpoints(frame, drawn),
-        "line": frame.points(reports) if len(reports) > 1 else "",
+        "track": _track(frame, segment, on) if segment.height else None,
         "dots": dots,
-        "first": dots[0] | {"time": _clock(datetime.fromisoformat(f.track[0][0]))} if dots else None,
-        "last": dots[-1] | {"time": _clock(datetime.fromisoformat(f.track[-1][0]))} if dots else None,
         "finding": {"x": frame.x(own[1]), "y": frame.y(own[0])} if own else None,
-        "stops": _stops(frame, _segment(f), on) if f.track else [],
     }
 
 

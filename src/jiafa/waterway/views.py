@@ -327,8 +327,9 @@ def check_url(request: HttpRequest, vessel: Vessel) -> str:
     return request.build_absolute_uri(reverse("waterway:check", args=[vessels.check_token(vessel)]))
 
 
-def _qr(url: str, scale: int) -> str:
-    return segno.make(url, error="m").svg_inline(scale=scale, title="扫码核验船舶码")
+def _qr(url: str, scale: int, *, sized: bool = True) -> str:
+    """The QR code as inline SVG; unsized, it fills the box the stylesheet gives it (the printed card)."""
+    return segno.make(url, error="m").svg_inline(scale=scale, title="扫码核验船舶码", omitsize=not sized)
 
 
 def _validity(valid_from: date, valid_to: date, today: date, expiring_days: int) -> tuple[str, str]:
@@ -400,7 +401,9 @@ def vessel_card(request: AuthedRequest, mmsi: int) -> HttpResponse:
     url = check_url(request, vessel)
     bureau = vessel.org_unit.bureau().name
     return render(
-        request, "waterway/card.html", {"v": vessel, "qr": _qr(url, 8), "url": url, "bureau": bureau}
+        request,
+        "waterway/card.html",
+        {"v": vessel, "qr": _qr(url, 8, sized=False), "url": url, "bureau": bureau},
     )
 
 
