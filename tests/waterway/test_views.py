@@ -73,6 +73,7 @@ def test_the_queue_filters(river: River, people: dict[str, Client]) -> None:
     assert _listed(officer.get("/waterway/?rule=ais_dark")) == [river.dark.pk]
     assert _listed(officer.get("/waterway/?vessel=渣0101")) == [river.dumped.pk]
     assert _listed(officer.get("/waterway/?vessel=413000202")) == [river.dark.pk]
+    assert _listed(officer.get("/waterway/?vessel=0101")) == [river.dumped.pk]  # digits of a name
     assert _listed(officer.get("/waterway/?from=2025-06-03")) == []
     assert len(_listed(officer.get("/waterway/?from=2025-06-02&to=2025-06-02"))) == 2
     assert len(_listed(officer.get(f"/waterway/?unit={TONGXIANG}"))) == 2  # not his unit: no filter
@@ -193,6 +194,8 @@ def test_the_map_draws_a_vessel_s_day_from_that_day_only(river: River, people: d
     assert drawn["start"]["time"] == "07:55" and drawn["drawn"] < drawn["reports"]  # thinned
     page = response.content.decode()
     assert "停 47 分钟" in page and "07:55 起" in page
+    by_digits = people["officer"].get("/waterway/map/?vessel=0007&day=2025-06-02")  # part of the name
+    assert by_digits.context["mmsi"] == 413_000_007 and by_digits.context["reports"] == 110
     next_day = people["officer"].get("/waterway/map/?vessel=413000007&day=2025-06-03")
     assert next_day.context["reports"] == 30 and next_day.context["map"]["track"]["stops"] == []
     empty = people["officer"].get("/waterway/map/?vessel=413000007&day=2025-05-01")

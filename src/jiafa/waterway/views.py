@@ -34,6 +34,7 @@ PAGE_SIZE = 50
 OTHER = "other"  # the hand-over form's choice of an authority not in the list
 RECENT_TRACK_DAYS = 14  # a vessel's page looks this far back in the lake for days with a track
 MAP_FINDINGS_MAX = 500
+MMSI_DIGITS = 9
 KIND_ORDER = {kind: i for i, kind in enumerate(VesselCertificate.Kind.values)}  # 国籍、检验、营运、配员
 
 
@@ -53,10 +54,9 @@ def _on_day(qs: QuerySet[Finding], day: date) -> QuerySet[Finding]:
 
 
 def _vessel_q(text: str) -> Q:
-    """A vessel as typed: an MMSI exactly, else a part of the registered, AIS or read name."""
-    if text.isdigit():
-        return Q(mmsi=int(text))
-    return Q(vessel__name__icontains=text) | Q(ais_name__icontains=text) | Q(seen_name__icontains=text)
+    """A vessel as typed: a part of the registered, AIS or camera-read name, or (digits) the MMSI."""
+    by_name = Q(vessel__name__icontains=text) | Q(ais_name__icontains=text) | Q(seen_name__icontains=text)
+    return by_name | Q(mmsi=int(text)) if text.isdigit() else by_name
 
 
 def _status_badge(f: Finding) -> str:
@@ -245,7 +245,7 @@ def _chosen_vessel(request: AuthedRequest, text: str) -> tuple[int | None, Vesse
     if not text:
         return None, None
     visible = vessels.visible(request.user)
-    if text.isdigit():
+    if text.isdigit() and len(text) == MMSI_DIGITS:
         mmsi = int(text)
         return mmsi, visible.filter(mmsi=mmsi).first() or Vessel.objects.filter(mmsi=mmsi).first()
     found = visible.filter(name=text).first() or visible.filter(name__icontains=text).order_by("name").first()
