@@ -41,7 +41,7 @@ from docxtpl import DocxTemplate
 from jinja2 import ChainableUndefined, StrictUndefined, Template, Undefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from jiafa.cases.models import CaseDocument, DocumentKind, Outcome, PartyKind, PenaltyKind
+from jiafa.cases.models import CaseDocument, Outcome, PartyKind, PenaltyKind
 
 PACKAGED_TEMPLATES = Path(__file__).resolve().parent / "templates" / "docx"
 PACKAGED_TEXTS = Path(__file__).resolve().parent / "data" / "document_texts.json"
@@ -113,19 +113,22 @@ def bureau_dir() -> Path:
     return Path(settings.DATA_DIR) / "documents"
 
 
-def template_path(kind: str) -> Path:
-    """The bureau's template for `kind` if it has one, else the packaged one."""
-    DocumentKind(kind)  # an unknown kind is a bug, not a missing file
+def template_path(kind: str, packaged: Path = PACKAGED_TEMPLATES) -> Path:
+    """The bureau's template for `kind` if it has one, else the packaged one (in `packaged`: the case file's
+    folder, or another app's for a document outside a case, such as a waterway hand-over letter)."""
+    builtin = packaged / f"{kind}.docx"
+    if not builtin.is_file():
+        raise ValueError(f"no packaged template {builtin}")  # an unknown kind is a bug, not a missing file
     own = bureau_dir() / f"{kind}.docx"
-    return own if own.is_file() else PACKAGED_TEMPLATES / f"{kind}.docx"
+    return own if own.is_file() else builtin
 
 
-def template_info(kind: str) -> dict[str, str]:
+def template_info(kind: str, packaged: Path = PACKAGED_TEMPLATES) -> dict[str, str]:
     """Which template a document was made from: frozen with it, so a later edit of it is traceable."""
-    path = template_path(kind)
+    path = template_path(kind, packaged)
     return {
         "name": path.name,
-        "source": "bureau" if path.parent != PACKAGED_TEMPLATES else "packaged",
+        "source": "bureau" if path.parent != packaged else "packaged",
         "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
     }
 
@@ -386,11 +389,13 @@ def _patched(src_xml: str, patch: Any) -> str:
     return found
 
 
-def render(kind: str, content: Mapping[str, Any], *, strict: bool = False) -> bytes:
+def render(
+    kind: str, content: Mapping[str, Any], *, strict: bool = False, packaged: Path = PACKAGED_TEMPLATES
+) -> bytes:
     """The DOCX of a document from its frozen content. `strict` refuses an unknown placeholder (for checking
     a template); issuing is lenient, so a typo in a bureau's template leaves a blank rather than blocking a
     case."""
-    path = template_path(kind)
+    path = template_path(kind, packaged)
     template = _Template(str(path))
     template.docx = _parsed(path.read_bytes())  # docxtpl renders this copy instead of opening the file
     template.render(context(content), jinja_env=_ENVIRONMENTS[strict], autoescape=True)

@@ -19,7 +19,7 @@ from jiafa.core.errors import ErrorCode, JiafaError
 from jiafa.core.models import OrgUnit, User
 from jiafa.core.roles import Perm, require
 from jiafa.law.book import rulebook
-from jiafa.waterway import pipeline, rules
+from jiafa.waterway import findings, letters, pipeline, rules
 from jiafa.waterway.geometry import parse_polygon
 from jiafa.waterway.models import Checkpoint, Finding, MuckPermit, Vessel, Zone
 
@@ -233,7 +233,7 @@ def confirm(
             source=CaseSource.WATERWAY,
             violation_code=_violation(finding),
             occurred_at=finding.start,
-            place=_place(finding),
+            place=findings.place(finding),
             facts=f"{rules.Rule(finding.rule).label}。{check_note.strip()}",
             party_kind=vessel.owner_kind,
             party_name=vessel.owner_name,
@@ -262,7 +262,8 @@ def hand_over(
     ip: str | None = None,
 ) -> Finding:
     """The check confirmed a suspect another authority deals with (移交): muck dumping to the
-    comprehensive-enforcement department, pollution to the environment bureau."""
+    comprehensive-enforcement department, pollution to the environment bureau. The hand-over letter (移交函)
+    is issued with it and stored (letters.py)."""
     require(actor, Perm.WATERWAY_VERIFY)
     if not to.strip() or not check_note.strip():
         raise JiafaError(ErrorCode.INVALID_INPUT, "请填写移交单位和核查情况")
@@ -271,7 +272,18 @@ def hand_over(
         _pending(finding, version)
         finding.status = Finding.Status.HANDED_OVER
         finding.handed_over_to = to.strip()[:100]
-        _reviewed(finding, actor, check_note, ip, "finding.waterway.hand_over")
+        letters.issue(
+            finding, to=finding.handed_over_to, check_note=check_note, actor=actor, on=timezone.localdate()
+        )
+        _reviewed(
+            finding,
+            actor,
+            check_note,
+            ip,
+            "finding.waterway.hand_over",
+            letter=finding.letter_number,
+            sha256=finding.letter_id,
+        )
     return finding
 
 
@@ -290,20 +302,18 @@ def dismiss(
     return finding
 
 
-def _reviewed(finding: Finding, actor: User, note: str, ip: str | None, action: str) -> None:
+def _reviewed(
+    finding: Finding, actor: User, note: str, ip: str | None, action: str, **detail: str | None
+) -> None:
     finding.check_note = note.strip()
     finding.reviewed_by = actor
     finding.reviewed_at = timezone.now()
     finding.version += 1
     finding.save()
     audit.record(
-        action, actor=actor, obj=finding, ip=ip, detail={"status": finding.status, "note": note.strip()}
+        action,
+        actor=actor,
+        obj=finding,
+        ip=ip,
+        detail={"status": finding.status, "note": note.strip(), **detail},
     )
-
-
-def _place(finding: Finding) -> str:
-    if finding.zone is not None:
-        return finding.zone.name
-    if finding.checkpoint is not None:
-        return finding.checkpoint.name
-    return f"北纬{finding.lat:.5f}° 东经{finding.lon:.5f}°" if finding.lat is not None else "水域"

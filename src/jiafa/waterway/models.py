@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from jiafa.cases.models import PartyKind
-from jiafa.core.models import OrgUnit
+from jiafa.core.models import EvidenceBlob, OrgUnit
 from jiafa.waterway.geometry import GeometryError, parse_line, parse_polygon
 
 
@@ -215,6 +215,11 @@ class Finding(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     dismiss_reason = models.CharField("排除理由", max_length=200, blank=True)
     handed_over_to = models.CharField("移交单位", max_length=100, blank=True)
+    # The hand-over letter (移交函): issued with the hand-over, its DOCX kept in the evidence store.
+    letter_number = models.CharField("移交函文号", max_length=60, blank=True)
+    letter = models.ForeignKey(
+        EvidenceBlob, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="移交函"
+    )
     case = models.ForeignKey(
         "cases.Case", models.PROTECT, null=True, blank=True, related_name="waterway_findings"
     )

@@ -13,8 +13,9 @@ again.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -108,4 +109,12 @@ def scan(area: str, root: Path | None = None) -> pl.LazyFrame | None:
     """Every part of an area of the lake, or None when it holds nothing."""
     folder = (root or lake_root()) / area
     files = sorted(folder.glob("date=*/part-*.parquet")) if folder.is_dir() else []
+    return pl.scan_parquet(files) if files else None
+
+
+def scan_days(area: str, days: Iterable[date], root: Path | None = None) -> pl.LazyFrame | None:
+    """The parts of the given days (China time) only, or None when they hold nothing: a page that shows a day
+    lists that day's folder, not a year of them."""
+    base = root or lake_root()
+    files = [p for day in days for _, p in lake.parts(lake.partition(base, area, day.isoformat()))]
     return pl.scan_parquet(files) if files else None
