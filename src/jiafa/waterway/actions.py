@@ -3,8 +3,12 @@ Each writes its audit entry in the same transaction."""
 
 from __future__ import annotations
 
+import io
+import mimetypes
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -15,12 +19,13 @@ from django.utils import timezone
 from jiafa.cases import actions as case_actions
 from jiafa.cases.models import Case
 from jiafa.cases.models import Source as CaseSource
+from jiafa.core import actions as evidence_actions
 from jiafa.core import audit
 from jiafa.core.errors import ErrorCode, JiafaError
-from jiafa.core.models import OrgUnit, User
+from jiafa.core.models import EvidenceBlob, EvidenceItem, OrgUnit, User
 from jiafa.core.roles import Perm, require
 from jiafa.law.book import rulebook
-from jiafa.waterway import pipeline, rules
+from jiafa.waterway import packs, pipeline, rules
 from jiafa.waterway.geometry import parse_polygon
 from jiafa.waterway.models import Checkpoint, Examined, Finding, MuckPermit, Vessel, Zone
 
@@ -46,32 +51,6 @@ TRACK_MARGIN = timedelta(minutes=30)
 TRACK_POINTS = 500  # at most about this many points a finding (plus every stop's first and last)
 CHINA = ZoneInfo("Asia/Shanghai")
 AREAS = (pipeline.POSITIONS, pipeline.STATIC, pipeline.PASSAGES)
-# The thresholds each rule judges by: the finding records their basis, the evidence pack their values.
-RULE_SETTINGS = {
-    rules.Rule.ILLEGAL_BERTHING: ("stop.start_kn", "stop.end_kn", "zone.margin_m", "berthing.min_minutes"),
-    rules.Rule.UNLICENSED_DOCK: ("stop.start_kn", "stop.end_kn", "zone.margin_m", "berthing.min_minutes"),
-    rules.Rule.AIS_DARK: ("dark.gap_minutes",),
-    rules.Rule.NAME_MISMATCH: (
-        "identity.window_minutes",
-        "identity.checkpoint_radius_m",
-        "identity.ocr_confidence_min",
-    ),
-    rules.Rule.SHARED_MMSI: ("identity.max_speed_kn",),
-    **{
-        rule: (
-            "stop.start_kn",
-            "stop.end_kn",
-            "zone.margin_m",
-            "muck.unload_min_minutes",
-            "muck.voyage_hours",
-        )
-        for rule in (
-            rules.Rule.MUCK_NO_PERMIT,
-            rules.Rule.MUCK_OUTSIDE_DUMPING_ZONE,
-            rules.Rule.MUCK_NEVER_DUMPED,
-        )
-    },
-}
 
 
 def _settings(on: date) -> dict[str, Any]:
@@ -94,7 +73,7 @@ def _settings(on: date) -> dict[str, Any]:
         "violations": value("findings.violations"),
         "basis": {
             str(rule): [book.get(f"waterway.{k}", on=on).basis for k in keys]
-            for rule, keys in RULE_SETTINGS.items()
+            for rule, keys in rules.SETTINGS.items()
         },
     }
 
@@ -528,7 +507,8 @@ def confirm(
         )
         finding.status = Finding.Status.CONFIRMED
         finding.case = case
-        _reviewed(finding, actor, check_note, ip, "finding.waterway.confirm")
+        to_case = partial(case_actions.attach_evidence, case.pk, actor=actor, source_material=True, ip=ip)
+        _reviewed(finding, actor, check_note, ip, "finding.waterway.confirm", evidence=to_case)
     return case
 
 
@@ -554,7 +534,10 @@ def hand_over(
         _pending(finding, version)
         finding.status = Finding.Status.HANDED_OVER
         finding.handed_over_to = to.strip()[:100]
-        _reviewed(finding, actor, check_note, ip, "finding.waterway.hand_over")
+        to_finding = partial(
+            evidence_actions.add_evidence, actor=actor, org_unit=finding.org_unit, linked=finding, ip=ip
+        )
+        _reviewed(finding, actor, check_note, ip, "finding.waterway.hand_over", evidence=to_finding)
     return finding
 
 
@@ -573,15 +556,55 @@ def dismiss(
     return finding
 
 
-def _reviewed(finding: Finding, actor: User, note: str, ip: str | None, action: str) -> None:
+def _reviewed(
+    finding: Finding,
+    actor: User,
+    note: str,
+    ip: str | None,
+    action: str,
+    *,
+    evidence: Callable[..., EvidenceItem] | None = None,
+) -> None:
+    """The check's outcome saved and audited; with `evidence` (how to add a file: to the case, or linked to
+    the finding), the evidence pack and the checkpoint photos join there, and the finding keeps the pack."""
     finding.check_note = note.strip()
     finding.reviewed_by = actor
     finding.reviewed_at = timezone.now()
     finding.version += 1
+    if evidence is not None:
+        finding.evidence = _evidence(finding, evidence)
     finding.save()
-    audit.record(
-        action, actor=actor, obj=finding, ip=ip, detail={"status": finding.status, "note": note.strip()}
+    detail = {"status": finding.status, "note": note.strip()}
+    if finding.evidence_id:
+        detail["evidence"] = finding.evidence_id
+    audit.record(action, actor=actor, obj=finding, ip=ip, detail=detail)
+
+
+def _evidence(finding: Finding, add: Callable[..., EvidenceItem]) -> EvidenceBlob:
+    """The finding's evidence pack (packs.py), and the photos of its checkpoint record the store holds."""
+    data = packs.build(finding)
+    label = rules.Rule(finding.rule).label
+    item = add(
+        io.BytesIO(data),
+        title=f"水网线索证据包（MMSI {finding.mmsi}，{label}）",
+        kind=EvidenceItem.Kind.RECORD,
+        original_name=packs.name(finding),
+        content_type=packs.CONTENT_TYPE,
+        description="检测规则与阈值及其依据、轨迹片段（CSV、GeoJSON）、卡口记录与照片的 SHA-256",
+        collected_at=finding.start,
     )
+    for photo in packs.photos(finding):
+        with open(photo.path, "rb") as f:
+            add(
+                f,
+                title=f"卡口照片（{finding.record_id}）",
+                kind=EvidenceItem.Kind.PHOTO,
+                original_name=f"{finding.record_id}{mimetypes.guess_extension(photo.content_type) or ''}",
+                content_type=photo.content_type,
+                description=f"卡口抓拍记录 {finding.record_id} 的照片",
+                collected_at=finding.start,
+            )
+    return item.blob
 
 
 def _place(finding: Finding) -> str:

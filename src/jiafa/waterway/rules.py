@@ -55,6 +55,36 @@ LABELS = {
 }
 
 
+# The rule data (law/data/rules/waterway.json, under `waterway.`) each rule judges by: a finding cites their
+# basis, its evidence pack their values.
+_STOP = ("stop.start_kn", "stop.end_kn", "zone.margin_m")
+SETTINGS = {
+    Rule.ILLEGAL_BERTHING: (*_STOP, "berthing.min_minutes"),
+    Rule.UNLICENSED_DOCK: (*_STOP, "berthing.min_minutes"),
+    Rule.AIS_DARK: ("dark.gap_minutes",),
+    Rule.NAME_MISMATCH: (
+        "identity.window_minutes",
+        "identity.checkpoint_radius_m",
+        "identity.ocr_confidence_min",
+    ),
+    Rule.SHARED_MMSI: ("identity.max_speed_kn",),
+    Rule.MUCK_NO_PERMIT: (*_STOP, "muck.unload_min_minutes"),
+    Rule.MUCK_OUTSIDE_DUMPING_ZONE: (*_STOP, "muck.unload_min_minutes", "muck.voyage_hours"),
+    Rule.MUCK_NEVER_DUMPED: (*_STOP, "muck.unload_min_minutes", "muck.voyage_hours"),
+}
+# What `value` and `threshold` of a finding measure, by rule.
+UNITS = {
+    Rule.ILLEGAL_BERTHING: "分钟（停泊时长）",
+    Rule.UNLICENSED_DOCK: "分钟（停泊时长）",
+    Rule.AIS_DARK: "分钟（AIS 信号间隔）",
+    Rule.NAME_MISMATCH: "船名识别置信度",
+    Rule.SHARED_MMSI: "节（推算航速）",
+    Rule.MUCK_NO_PERMIT: "分钟（停泊时长）",
+    Rule.MUCK_OUTSIDE_DUMPING_ZONE: "分钟（停泊时长）",
+    Rule.MUCK_NEVER_DUMPED: "次（到达消纳点）",
+}
+
+
 @dataclass(frozen=True)
 class Zone:
     """A watched polygon: `kind` as in models.Zone.Kind; `allowed` the MMSIs it serves though unlicensed."""
