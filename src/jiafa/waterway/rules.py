@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -113,16 +114,25 @@ def _by_vessel(positions: pl.DataFrame) -> pl.DataFrame:
     return positions.sort("mmsi", "time")
 
 
-def _hysteresis(
-    enter: pl.Expr, leave: pl.Expr, value: pl.Expr | None = None, over: str | list[str] = "mmsi"
-) -> pl.Expr:
-    """A state per row of one vessel's track (or of each stretch `over` names): on (or `value`, a
-    non-negative id) from a row where `enter` holds until a row where `leave` holds; rows in between keep the
-    state they had. Off is False (or null for an id). Call on rows sorted by vessel and time."""
+def _begins(*columns: str) -> pl.Expr:
+    """Whether a row begins a new stretch: its value of one of `columns` differs from the previous row's (the
+    first row begins one). The rules use it instead of windows over vessels (`.over("mmsi")`), which cost
+    as much again on millions of reports; rows are sorted by vessel and time."""
+    begins = pl.lit(False)
+    for column in columns:
+        begins = begins | pl.col(column).ne_missing(pl.col(column).shift(1))
+    return begins
+
+
+def _hysteresis(enter: pl.Expr, leave: pl.Expr, begins: pl.Expr, value: pl.Expr | None = None) -> pl.Expr:
+    """A state per row of a track: on (or `value`, a non-negative id) from a row where `enter` holds until a
+    row where `leave` holds; rows in between keep the state they had. Off is False (or null for an id). Each
+    stretch of rows (a row where `begins` holds begins one: a vessel, see `_begins`) starts off. Call on rows
+    sorted by vessel and time."""
     if value is None:
-        signal = pl.when(enter).then(True).when(leave).then(False)
-        return signal.forward_fill().over(over).fill_null(False)
-    state = pl.when(enter).then(value).when(leave).then(-1).forward_fill().over(over)
+        signal = pl.when(enter).then(True).when(leave | begins).then(False)
+        return signal.forward_fill().fill_null(False)
+    state = pl.when(enter).then(value).when(leave | begins).then(-1).forward_fill()
     return pl.when(state >= 0).then(state)
 
 
@@ -131,11 +141,8 @@ def _runs(frame: pl.DataFrame, state: str, keys: tuple[str, ...] = ()) -> pl.Dat
     `mmsi`, `start`, `end`, `minutes`, the mean position, the number of reports, and the keys. A silence
     of the vessel (`_stretch`, see `with_stopped`) ends a stretch too."""
     keys = tuple(k for k in (*keys, "_stretch") if k in frame.columns)
-    changed = pl.col(state) != pl.col(state).shift(1)
-    for key in keys:
-        changed = changed | pl.col(key).ne_missing(pl.col(key).shift(1))
     return (
-        frame.with_columns(_run=changed.over("mmsi").fill_null(True).cum_sum())
+        frame.with_columns(_run=_begins("mmsi", state, *keys).cum_sum())
         .filter(pl.col(state))
         .group_by(["mmsi", "_run", *keys], maintain_order=True)
         .agg(
@@ -154,16 +161,14 @@ def with_stopped(
     positions: pl.DataFrame, *, start_kn: float, end_kn: float, within: timedelta = LOOKAROUND
 ) -> pl.DataFrame:
     """Each report with `stopped`: speed ≤ `start_kn` starts a stop, ≥ `end_kn` ends it (GFW hysteresis).
-    A report more than `within` after the vessel's previous one starts afresh (`_stretch` counts these
-    silences): what it did meanwhile is not known."""
+    A report more than `within` after the vessel's previous one starts afresh (`_stretch` numbers the
+    vessels' stretches between such silences): what it did meanwhile is not known."""
     silence = (pl.col("time") - pl.col("time").shift(1)) > within
     return (
         _by_vessel(positions)
-        .with_columns(_stretch=silence.fill_null(False).cum_sum().over("mmsi"))
+        .with_columns(_stretch=(_begins("mmsi") | silence).cum_sum())
         .with_columns(
-            stopped=_hysteresis(
-                pl.col("sog_kn") <= start_kn, pl.col("sog_kn") >= end_kn, over=["mmsi", "_stretch"]
-            )
+            stopped=_hysteresis(pl.col("sog_kn") <= start_kn, pl.col("sog_kn") >= end_kn, _begins("_stretch"))
         )
     )
 
@@ -224,17 +229,22 @@ def _candidates(shapes: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.nd
 
 
 def with_zones(
-    positions: pl.DataFrame, zones: list[Zone], *, margin_m: float, over: str | list[str] = "mmsi"
+    positions: pl.DataFrame, zones: list[Zone], *, margin_m: float, begins: pl.Expr | None = None
 ) -> pl.DataFrame:
     """Each report (sorted by vessel and time) with `zone`: the zone the vessel is in. Entering takes a report
-    inside the polygon; leaving, one outside the polygon grown by `margin_m`. With `over`, each stretch it
-    names starts outside every zone."""
+    inside the polygon; leaving, one outside the polygon grown by `margin_m`. Each vessel, or each stretch
+    of rows `begins` begins, starts outside every zone."""
     frame = _by_vessel(positions)
     inner, outer = _zone_of(zones, frame["lon"].to_numpy(), frame["lat"].to_numpy(), margin_m)
     frame = frame.with_columns(_inner=pl.Series(inner), _outer=pl.Series(outer))
     entering = pl.col("_inner") >= 0
     return frame.with_columns(
-        zone=_hysteresis(entering, pl.col("_outer") < 0, pl.when(entering).then(pl.col("_inner")), over)
+        zone=_hysteresis(
+            entering,
+            pl.col("_outer") < 0,
+            _begins("mmsi") if begins is None else begins,
+            pl.when(entering).then(pl.col("_inner")),
+        )
     ).drop("_inner", "_outer")
 
 
@@ -252,9 +262,11 @@ def dwells(
     report under way. With `since`, only dwells that end at or after it (earlier ones may be cut short by
     the start of the reports given)."""
     tracked = with_stopped(positions, start_kn=start_kn, end_kn=end_kn)
-    tracked = tracked.filter(pl.col("stopped") | pl.col("stopped").shift(-1).over("mmsi").fill_null(False))
-    tracked = tracked.with_columns(_stop=(~pl.col("stopped")).cum_sum().over("mmsi"))
-    tracked = with_zones(tracked, zones, margin_m=margin_m, over=["mmsi", "_stretch", "_stop"])
+    next_stopped = pl.when(pl.col("_stretch") == pl.col("_stretch").shift(-1)).then(
+        pl.col("stopped").shift(-1)
+    )
+    tracked = tracked.filter(pl.col("stopped") | next_stopped.fill_null(False))
+    tracked = with_zones(tracked, zones, margin_m=margin_m, begins=_begins("_stretch") | ~pl.col("stopped"))
     tracked = tracked.with_columns(dwelling=pl.col("stopped") & pl.col("zone").is_not_null())
     found = _runs(tracked, "dwelling", keys=("zone",))
     return found if since is None else found.filter(pl.col("end") >= since)
@@ -351,10 +363,11 @@ def shared_mmsi(
 ) -> pl.DataFrame:
     """Consecutive reports of one MMSI, at most `within` apart, farther apart than `max_speed_kn` allows:
     two transmitters share it. Reports of the same second count as one second apart."""
+    same = pl.col("mmsi") == pl.col("mmsi").shift(1)
     frame = _by_vessel(positions).with_columns(
-        prev_time=pl.col("time").shift(1).over("mmsi"),
-        prev_lat=pl.col("lat").shift(1).over("mmsi"),
-        prev_lon=pl.col("lon").shift(1).over("mmsi"),
+        prev_time=pl.when(same).then(pl.col("time").shift(1)),
+        prev_lat=pl.when(same).then(pl.col("lat").shift(1)),
+        prev_lon=pl.when(same).then(pl.col("lon").shift(1)),
     )
     seconds = (pl.col("time") - pl.col("prev_time")).dt.total_seconds(fractional=True).clip(lower_bound=1.0)
     knots = _metres(pl.col("prev_lat"), pl.col("prev_lon"), pl.col("lat"), pl.col("lon")) / seconds / KNOT_M_S
@@ -653,33 +666,50 @@ def segments(
     (hysteresis as in `with_stopped`). One join over all findings."""
     if findings.is_empty():
         return []
+    theirs = positions.filter(pl.col("mmsi").is_in(findings["mmsi"].unique().implode()))
     tracked = with_stopped(
-        positions.select("mmsi", "time", "lat", "lon", "sog_kn"), start_kn=start_kn, end_kn=end_kn
+        theirs.select("mmsi", "time", "lat", "lon", "sog_kn"), start_kn=start_kn, end_kn=end_kn
     )
-    tracked = tracked.with_columns(
-        edge=pl.col("stopped")
-        & (
-            pl.col("stopped").shift(1).over("mmsi").ne_missing(True)
-            | pl.col("stopped").shift(-1).over("mmsi").ne_missing(True)
-        )
-    )
+    stretch = pl.col("_stretch")
+    before = ((stretch == stretch.shift(1)) & pl.col("stopped").shift(1)).fill_null(False)
+    after = ((stretch == stretch.shift(-1)) & pl.col("stopped").shift(-1)).fill_null(False)
+    tracked = tracked.with_columns(edge=pl.col("stopped") & ~(before & after)).with_row_index("row")
+    # Each finding's reports are a run of rows (sorted by vessel and time): its first and last row.
     wanted = findings.select("mmsi", "start", "end").with_row_index("finding")
+    wanted = wanted.with_columns(lo=pl.col("start") - margin, hi=pl.col("end") + margin)
+    by_time = tracked.select("mmsi", "time", "row").sort("time")
+    nearest: dict[str, Any] = {"right_on": "time", "by": "mmsi", "check_sortedness": False}
+    bounds = (
+        wanted.sort("lo")
+        .join_asof(by_time.rename({"row": "first"}), left_on="lo", strategy="forward", **nearest)
+        .drop("time")
+        .sort("hi")
+        .join_asof(by_time.rename({"row": "last"}), left_on="hi", strategy="backward", **nearest)
+        .filter(pl.col("first") <= pl.col("last"))
+        .sort("finding")
+    )
+    first, count = (
+        bounds["first"].to_numpy().astype(np.int64),
+        (bounds["last"] - bounds["first"] + 1).to_numpy(),
+    )
+    count = count.astype(np.int64)
+    step = -(-count // max_points)  # every so many reports, to keep about max_points
+    rows = np.repeat(first - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
+    i = rows - np.repeat(first, count)
     segment = (
-        wanted.join(tracked, on="mmsi")
-        .filter(pl.col("time").is_between(pl.col("start") - margin, pl.col("end") + margin))
-        .sort("finding", "time")
+        tracked[rows]
         .with_columns(
-            i=pl.int_range(pl.len()).over("finding"),
-            n=pl.len().over("finding"),
+            finding=pl.Series(np.repeat(bounds["finding"].to_numpy(), count)),
+            keep=pl.Series((i % np.repeat(step, count) == 0) | (i == np.repeat(count - 1, count))),
         )
+        .join(wanted.select("finding", "start", "end"), on="finding", maintain_order="left")
         .filter(
-            (pl.col("i") % ((pl.col("n") + max_points - 1) // max_points) == 0)
-            | (pl.col("i") == pl.col("n") - 1)
+            pl.col("keep")
             | pl.col("edge")
             | (pl.col("time") == pl.col("start"))
             | (pl.col("time") == pl.col("end"))
         )
-        .group_by("finding")
+        .group_by("finding", maintain_order=True)
         .agg(
             pl.col("time").dt.convert_time_zone("UTC").dt.strftime("%Y-%m-%dT%H:%M:%SZ"),
             pl.col("lat").round(6),
