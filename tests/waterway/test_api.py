@@ -23,6 +23,7 @@ def test_an_officer_sees_and_verifies_only_findings_of_their_district(
         (finding.pk, "illegal_berthing", "JT-01", "浙海宁货0007")
     ]
     assert listed[0]["rule_label"] == "在禁止停泊区停泊" and listed[0]["threshold"] == 30
+    assert listed[0]["track"] == finding.track and listed[0]["evidence_sha256"] == ""
     assert tongxiang.get("/waterway/findings").json() == []
     other = tongxiang.post(f"/waterway/findings/{finding.pk}/dismiss", {"reason": "误报"})
     assert (other.status_code, other.json()["code"]) == (404, "not_found")
@@ -37,6 +38,8 @@ def test_an_officer_sees_and_verifies_only_findings_of_their_district(
     assert done.status_code == 200, done.content
     assert (done.json()["status"], done.json()["version"]) == ("confirmed", 2)
     assert done.json()["case_id"] is not None
+    finding.refresh_from_db()
+    assert done.json()["evidence_sha256"] == finding.evidence_id != ""
     again = haining.post(f"/waterway/findings/{finding.pk}/dismiss", {"reason": "误报"})
     assert (again.status_code, again.json()["code"]) == (409, "illegal_step")
 

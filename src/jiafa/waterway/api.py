@@ -45,6 +45,8 @@ class FindingOut(Schema):
     record_id: str
     photo_sha256: str
     basis: list[dict[str, str]]
+    track: list[list[Any]]
+    evidence_sha256: str
     check_note: str
     dismiss_reason: str
     handed_over_to: str
@@ -98,6 +100,8 @@ def _out(f: Finding) -> dict[str, Any]:
         "record_id": f.record_id,
         "photo_sha256": f.photo,
         "basis": f.basis,
+        "track": f.track,
+        "evidence_sha256": f.evidence_id or "",
         "check_note": f.check_note,
         "dismiss_reason": f.dismiss_reason,
         "handed_over_to": f.handed_over_to,

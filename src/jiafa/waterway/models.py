@@ -223,6 +223,10 @@ class Finding(models.Model):
     case = models.ForeignKey(
         "cases.Case", models.PROTECT, null=True, blank=True, related_name="waterway_findings"
     )
+    # The evidence pack (证据包, waterway/packs.py), stored when the finding is confirmed or handed over.
+    evidence = models.ForeignKey(
+        "core.EvidenceBlob", models.PROTECT, null=True, blank=True, related_name="+", verbose_name="证据包"
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -232,3 +236,19 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mmsi} {self.rule} {self.start:%Y-%m-%d %H:%M}"
+
+
+class Examined(models.Model):
+    """Detection's bookmark: per area of the lake and day, the number of the last part it has read. A day's
+    part numbers only ever grow (the overload lake's helpers), so a larger one is news."""
+
+    area = models.CharField(max_length=30)
+    day = models.DateField()
+    part = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["area", "day"], name="waterway_examined_area_day")]
+        verbose_name = verbose_name_plural = "水网检测进度"
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.day} {self.part}"
