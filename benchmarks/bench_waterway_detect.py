@@ -1,14 +1,15 @@
 """Detection over decoded positions: JIAFA_BENCH_WATERWAY_POSITIONS generated reports (default 2,000,000) of
 2,000 vessels, a report a minute, moving and stopping, with 50 watched zones. Times stops with hysteresis,
-illegal berthing and unlicensed docks (zones with their margins), the one-MMSI-in-two-places check, and
-the three one after the other (all_three).
+illegal berthing and unlicensed docks (zones with their margins), the one-MMSI-in-two-places check, the
+three one after the other (all_three), and the three with the track segment of every finding (with_tracks).
 Prints one JSON line per figure: rule, positions, seconds, positions_per_s."""
 
 import json
 import os
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -81,7 +82,7 @@ def main() -> None:
     n = positions.height
     timed("stops", n, lambda: rules.stops(positions, start_kn=0.2, end_kn=0.5))
     timed("shared_mmsi", n, lambda: rules.shared_mmsi(positions, max_speed_kn=30))
-    berthing = {"start_kn": 0.2, "end_kn": 0.5, "margin_m": 20, "min_minutes": 30}
+    berthing: dict[str, Any] = {"start_kn": 0.2, "end_kn": 0.5, "margin_m": 20, "min_minutes": 30}
     timed("illegal_berthing_50_zones", n, lambda: rules.illegal_berthing(positions, zones, **berthing))
 
     def all_three() -> None:
@@ -90,6 +91,20 @@ def main() -> None:
         rules.illegal_berthing(positions, zones, **berthing)
 
     timed("all_three", n, all_three)
+
+    def with_tracks() -> None:
+        found = pl.concat(
+            [
+                rules.shared_mmsi(positions, max_speed_kn=30),
+                rules.illegal_berthing(positions, zones, **berthing),
+            ]
+        )
+        rules.stops(positions, start_kn=0.2, end_kn=0.5)
+        rules.segments(
+            positions, found, margin=timedelta(minutes=30), max_points=500, start_kn=0.2, end_kn=0.5
+        )
+
+    timed("with_tracks", n, with_tracks)
 
 
 if __name__ == "__main__":

@@ -19,4 +19,5 @@ urlpatterns = [
     path("overload/", include("jiafa.overload.urls")),
     path("reports/", include("jiafa.reports.urls")),
     path("permits/", include("jiafa.permits.urls")),
+    path("waterway/", include("jiafa.waterway.urls")),
 ]

@@ -7,10 +7,12 @@ import polars as pl
 import pytest
 from django.utils import timezone
 
-from jiafa.waterway import nmea, pipeline
+from jiafa.core.roles import Role
+from jiafa.waterway import pipeline
 from jiafa.waterway.models import Vessel, Zone
 from tests.conftest import HAINING
-from tests.waterway.tracks import BOX, stay
+from tests.waterway.river import NOW, River, build
+from tests.waterway.tracks import BOX, lake_positions, stay
 
 
 @pytest.fixture
@@ -29,11 +31,21 @@ def berthed(org: dict[str, Any]) -> Vessel:
     track = stay(vessel.mmsi, 45)
     shift = timezone.now() - timedelta(hours=1) - track["time"].min()
     track = track.with_columns(pl.col("time") + shift)
-    pipeline.add(pipeline.lake_root(), {pipeline.POSITIONS: _positions(track)})
+    pipeline.add(pipeline.lake_root(), {pipeline.POSITIONS: lake_positions(track)})
     return vessel
 
 
-def _positions(track: pl.DataFrame) -> pl.DataFrame:
-    return track.select(
-        [pl.col(c) if c in track.columns else pl.lit(None).alias(c) for c in nmea.POSITION_SCHEMA.names()]
-    ).cast(nmea.POSITION_SCHEMA)
+@pytest.fixture
+def river(org: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> River:
+    """The hand-made river (river.py), with the clock at river.NOW."""
+    monkeypatch.setattr("django.utils.timezone.now", lambda: NOW)
+    return build(org)
+
+
+@pytest.fixture
+def partner(make_user: Any) -> Any:
+    """A certified officer of Haining: the second officer a confirmed finding's case needs (Art. 42)."""
+    officer = make_user("hn_partner", HAINING, Role.OFFICER)
+    officer.certificate_no = "33040000109"
+    officer.save()
+    return officer

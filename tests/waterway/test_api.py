@@ -12,13 +12,11 @@ def test_an_officer_sees_and_verifies_only_findings_of_their_district(
     berthed: Vessel,
     make_user: Any,
     api_as: Any,
+    partner: Any,  # the case's second officer (Art. 42)
 ) -> None:
     actions.detect()
     finding = Finding.objects.get()
     haining = api_as(make_user("hn", HAINING, Role.OFFICER))
-    partner = make_user("hn2", HAINING, Role.OFFICER)  # the case's second officer (Art. 42)
-    partner.certificate_no = "33040000102"
-    partner.save()
     tongxiang = api_as(make_user("tx", TONGXIANG, Role.OFFICER))
 
     listed = haining.get("/waterway/findings").json()
@@ -26,6 +24,7 @@ def test_an_officer_sees_and_verifies_only_findings_of_their_district(
         (finding.pk, "illegal_berthing", "JT-01", "浙海宁货0007")
     ]
     assert listed[0]["rule_label"] == "在禁止停泊区停泊" and listed[0]["threshold"] == 30
+    assert listed[0]["track"] == finding.track and listed[0]["evidence_sha256"] == ""
     assert tongxiang.get("/waterway/findings").json() == []
     other = tongxiang.post(f"/waterway/findings/{finding.pk}/dismiss", {"reason": "误报"})
     assert (other.status_code, other.json()["code"]) == (404, "not_found")
@@ -40,6 +39,8 @@ def test_an_officer_sees_and_verifies_only_findings_of_their_district(
     assert done.status_code == 200, done.content
     assert (done.json()["status"], done.json()["version"]) == ("confirmed", 2)
     assert done.json()["case_id"] is not None
+    finding.refresh_from_db()
+    assert done.json()["evidence_sha256"] == finding.evidence_id != ""
     again = haining.post(f"/waterway/findings/{finding.pk}/dismiss", {"reason": "误报"})
     assert (again.status_code, again.json()["code"]) == (409, "illegal_step")
 

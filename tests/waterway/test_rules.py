@@ -1,6 +1,6 @@
 """Detection rules on hand-built tracks, each at its threshold: just inside and just outside."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import polars as pl
@@ -187,7 +187,7 @@ MUCK_ZONES = {
 PERMIT = Permit(
     mmsi=7, loading_zone=1, dumping_zone=2, valid_from=date(2025, 1, 1), valid_to=date(2025, 12, 31)
 )
-MUCK = {"start_kn": 0.2, "end_kn": 0.5, "margin_m": 20, "unload_minutes": 10}
+MUCK = {"start_kn": 0.2, "end_kn": 0.5, "margin_m": 20, "unload_minutes": 10, "voyage_hours": 24}
 
 
 def _trip(*stays: tuple[float, float, float]) -> pl.DataFrame:
@@ -239,3 +239,91 @@ def test_zone_lookup_agrees_with_testing_every_point_against_every_polygon() -> 
         expected[shapely.contains_xy(z.polygon, lon, lat)] = z.id
     assert (inner == expected).all() and (outer == expected).all()
     assert len(set(expected.tolist())) == 4  # every zone, and outside, is hit
+
+
+@pytest.mark.parametrize(("silent", "stops"), [(24 * 60, 1), (24 * 60 + 1, 2)])
+def test_a_silence_over_a_day_splits_a_stop(silent: float, stops: int) -> None:
+    quiet = track(7, [(0, LAT, LON, 0.0), (30, LAT, LON, 0.0), (30 + silent, LAT, LON, 0.0)])
+    assert rules.stops(quiet, **STOP).height == stops
+
+
+@pytest.mark.parametrize(("horizon", "found"), [(25, 0), (30.5, 1)])
+def test_ais_dark_waits_until_the_silence_is_over_the_gap(horizon: float, found: int) -> None:
+    # The last report at 0, seen at 10, nothing after (yet): dark once the reports known reach past 30.
+    positions = track(7, [(0, LAT, LON, 5.0)])
+    result = rules.ais_dark(positions, _sighting(10), gap_minutes={"default": 30}, horizon=at(horizon))
+    assert result.height == found
+
+
+def test_ais_dark_looks_a_day_around_the_sighting() -> None:
+    # A report a day and a minute before and 5 minutes after: silent longer than the gap all the same.
+    positions = track(7, [(-24 * 60 - 1, LAT, LON, 5.0), (15, LAT, LON, 5.0)])
+    result = rules.ais_dark(positions, _sighting(10), gap_minutes={"default": 30})
+    assert result.height == 1 and result.row(0, named=True)["start"] == at(10)
+
+
+@pytest.mark.parametrize(("apart", "found"), [(24 * 60, 1), (24 * 60 + 1, 0)])
+def test_one_mmsi_reports_more_than_a_day_apart_are_not_paired(apart: float, found: int) -> None:
+    far = 30 * _metres_a_minute(24 * 60) * METRE_LAT  # 30 × a day's distance at 1 kn: over 30 kn
+    positions = track(7, [(0, LAT, LON, 10.0), (apart, LAT + far, LON, 10.0)])
+    assert rules.shared_mmsi(positions, max_speed_kn=30).height == found
+
+
+def test_the_ais_name_is_the_one_given_within_a_day() -> None:
+    positions = track(7, [(0, LAT + 400 * METRE_LAT, LON, 6.0)])
+    read = _read("ZHE JIA XING 456")
+    old = static(7, "ZHEJIAXING 123", -24 * 60 - 1)
+    assert rules.name_mismatch(positions, old, read, CHECKPOINTS, **IDENTITY).is_empty()
+    recent = static(7, "ZHEJIAXING 123", -24 * 60)
+    assert rules.name_mismatch(positions, recent, read, CHECKPOINTS, **IDENTITY).height == 1
+
+
+@pytest.mark.parametrize(
+    ("dumped_at", "found"), [(20 + 24 * 60, []), (21 + 24 * 60, [Rule.MUCK_NEVER_DUMPED])]
+)
+def test_the_dumping_zone_must_be_reached_within_the_voyage(dumped_at: float, found: list[Rule]) -> None:
+    # Loaded 0–20; a stop at the dumping zone starting 24 hours after loading is within the voyage.
+    positions = _trip((0, 20, LAT), (dumped_at, 15, NORTH_1KM))
+    assert rules.muck(positions, [7], [PERMIT], MUCK_ZONES, **MUCK)["rule"].to_list() == found
+
+
+@pytest.mark.parametrize(("horizon", "found"), [(20 + 24 * 60 - 1, 0), (20 + 24 * 60, 1)])
+def test_a_voyage_is_judged_when_it_is_over(horizon: float, found: int) -> None:
+    positions = _trip((0, 20, LAT))
+    result = rules.muck(positions, [7], [PERMIT], MUCK_ZONES, **MUCK, horizon=at(horizon))
+    assert result.height == found
+
+
+def test_a_stop_outside_after_the_voyage_is_not_an_unloading() -> None:
+    positions = _trip((0, 20, LAT), (21 + 24 * 60, 15, NORTH_2KM))
+    assert rules.muck(positions, [7], [PERMIT], MUCK_ZONES, **MUCK)["rule"].to_list() == [
+        Rule.MUCK_NEVER_DUMPED
+    ]
+
+
+SEGMENT = {"margin": timedelta(minutes=30), "max_points": 500, **STOP}
+
+
+def test_a_finding_carries_its_track_from_half_an_hour_before_to_half_an_hour_after() -> None:
+    # Reports a minute apart from 0 to 200; the finding runs 60–100.
+    positions = track(7, [(m, LAT, LON, 0.0 if 60 <= m <= 100 else 3.0) for m in range(201)])
+    finding = pl.DataFrame({"mmsi": [7], "start": [at(60)], "end": [at(100)]}).with_columns(
+        pl.col("start", "end").dt.cast_time_unit("us")
+    )
+    (segment,) = rules.segments(positions, finding, **SEGMENT)
+    assert [p[0] for p in (segment[0], segment[-1])] == ["2025-06-02T00:30:00Z", "2025-06-02T02:10:00Z"]
+    assert len(segment) == 101 and segment[30] == ["2025-06-02T01:00:00Z", LAT, LON, 0.0]
+
+
+def test_a_long_track_is_thinned_keeping_every_stops_first_and_last_report() -> None:
+    # Two days a minute apart; a 7-minute stop in the middle of the second day, at odd minutes.
+    minutes = range(2 * 24 * 60)
+    positions = track(7, [(m, LAT, LON, 0.0 if 2161 <= m <= 2167 else 3.0) for m in minutes])
+    finding = pl.DataFrame({"mmsi": [7], "start": [at(30)], "end": [at(2 * 24 * 60 - 31)]}).with_columns(
+        pl.col("start", "end").dt.cast_time_unit("us")
+    )
+    (segment,) = rules.segments(positions, finding, **SEGMENT)
+    assert len(segment) <= 505
+    times = [p[0] for p in segment]
+    assert "2025-06-03T12:01:00Z" in times and "2025-06-03T12:07:00Z" in times  # minutes 2161 and 2167
+    assert times[0] == "2025-06-02T00:00:00Z" and times[-1] == "2025-06-03T23:59:00Z"

@@ -50,3 +50,13 @@ def zone(kind: str, *, licensed: bool = False, id: int = 1, allowed: frozenset[i
 def static(mmsi: int, name: str, minutes: float = -60) -> pl.DataFrame:
     row = {c: None for c in nmea.STATIC_SCHEMA.names()} | {"time": at(minutes), "mmsi": mmsi, "name": name}
     return pl.DataFrame([row], schema=nmea.STATIC_SCHEMA)
+
+
+def lake_positions(track_frame: pl.DataFrame) -> pl.DataFrame:
+    """A hand-built track as the lake stores positions (the columns it lacks left empty)."""
+    return track_frame.select(
+        [
+            pl.col(c) if c in track_frame.columns else pl.lit(None).alias(c)
+            for c in nmea.POSITION_SCHEMA.names()
+        ]
+    ).cast(nmea.POSITION_SCHEMA)

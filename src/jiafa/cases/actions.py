@@ -80,7 +80,8 @@ class _Step:
 @contextmanager
 def _step(case_id: int, action: str, *, actor: User, version: int | None, ip: str | None) -> Iterator[_Step]:
     with transaction.atomic():
-        case = jurisdiction.get_visible(Case.objects.select_for_update(), actor, pk=case_id)
+        locked = Case.objects.select_related("org_unit").select_for_update(of=("self",))
+        case = jurisdiction.get_visible(locked, actor, pk=case_id)
         if version is not None and case.version != version:
             raise JiafaError(ErrorCode.CONFLICT, "案件已被他人更新，请刷新页面后再操作")
         row = transition(action, case.status)
@@ -115,12 +116,15 @@ def attach_evidence(
     content_type: str,
     description: str = "",
     collected_at: datetime | None = None,
+    source_material: bool = False,
     ip: str | None = None,
 ) -> EvidenceItem:
-    """Evidence for an open case, stored in the case's unit and linked to it, on its timeline."""
+    """Evidence for an open case, stored in the case's unit and linked to it, on its timeline. What the case
+    source itself rests on (`source_material`: a finding's evidence pack, registered with the source) joins
+    the case already before it is filed."""
     with transaction.atomic():
         case = jurisdiction.get_visible(Case.objects.select_for_update(), actor, pk=case_id)
-        if case.status in (S.REGISTERED, *DONE):
+        if case.status in DONE or (case.status == S.REGISTERED and not source_material):
             raise _refuse("只有已立案、尚未结案的案件可以添加证据", ErrorCode.STEP_NOT_READY)
         item = evidence_actions.add_evidence(
             f,

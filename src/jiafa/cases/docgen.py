@@ -16,7 +16,6 @@ paragraph of their own. The names a template may use are those of rendering.cont
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from docx.shared import Mm, Pt
 from docx.styles.style import ParagraphStyle
 
 from jiafa.cases.models import DocumentKind
-from jiafa.cases.rendering import PACKAGED_TEMPLATES, fixed_zip
+from jiafa.cases.rendering import PACKAGED_TEMPLATES, docx_bytes
 
 K = DocumentKind
 SONG, FANGSONG, LATIN = "宋体", "仿宋", "Times New Roman"
@@ -171,8 +170,8 @@ def _prune_styles(doc: DocxDocument) -> None:
 class Sheet:
     """One template being written: a thin layer over python-docx with the document's vocabulary."""
 
-    def __init__(self, kind: DocumentKind) -> None:
-        self.kind = kind
+    def __init__(self, name: str, label: str, subject: str = "嘉法 案卷文书模板") -> None:
+        self.name, self.label = name, label  # the template's file name (without .docx) and the title
         self.doc = Document()
         section = self.doc.sections[0]
         section.page_width, section.page_height = Mm(210), Mm(297)
@@ -197,9 +196,9 @@ class Sheet:
         _style(self.doc, "JF Cell", SONG, 12, line=21)
         _page_number(self.doc)
         props = self.doc.core_properties
-        props.title, props.subject = kind.label, "嘉法 案卷文书模板"
+        props.title, props.subject = label, subject
         props.author = props.last_modified_by = "嘉法"
-        props.comments = f"文书种类 {kind.value}；占位符说明见 jiafa.cases.docgen"
+        props.comments = f"文书种类 {name}；占位符说明见 jiafa.cases.docgen"
         props.keywords = props.category = ""
         props.created = props.modified = FIXED_DATE
         props.revision = 1
@@ -222,7 +221,7 @@ class Sheet:
 
     def head(self, title: str = "") -> None:
         self.p("{{ bureau_name }}", "JF Org")
-        self.p(title or self.kind.label, "JF Title")
+        self.p(title or self.label, "JF Title")
         self.p("{{ number_line }}", "JF Number")
 
     def party(self, label: str = "当事人") -> None:
@@ -319,10 +318,8 @@ class Sheet:
 
     def save(self, folder: Path) -> Path:
         _strip(self.doc)
-        buffer = io.BytesIO()
-        self.doc.save(buffer)
-        path = folder / f"{self.kind.value}.docx"
-        path.write_bytes(fixed_zip(buffer.getvalue()))
+        path = folder / f"{self.name}.docx"
+        path.write_bytes(docx_bytes(self.doc))
         return path
 
 
@@ -746,7 +743,7 @@ def generate(folder: Path = PACKAGED_TEMPLATES) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for kind in DocumentKind:
-        sheet = Sheet(kind)
+        sheet = Sheet(kind.value, kind.label)
         WRITERS[kind](sheet)
         written.append(sheet.save(folder))
     return written

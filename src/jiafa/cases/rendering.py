@@ -14,6 +14,7 @@ Texts a bureau sets without editing Word (where to pay, where to seek review or 
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import json
@@ -24,12 +25,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from docx import Document as open_docx
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml.ns import qn
 from docx.shared import Length
 from docx.table import Table, _Cell
@@ -39,7 +41,7 @@ from docxtpl import DocxTemplate
 from jinja2 import ChainableUndefined, StrictUndefined, Template, Undefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from jiafa.cases.models import CaseDocument, DocumentKind, Outcome, PartyKind, PenaltyKind
+from jiafa.cases.models import CaseDocument, Outcome, PartyKind, PenaltyKind
 
 PACKAGED_TEMPLATES = Path(__file__).resolve().parent / "templates" / "docx"
 PACKAGED_TEXTS = Path(__file__).resolve().parent / "data" / "document_texts.json"
@@ -111,19 +113,22 @@ def bureau_dir() -> Path:
     return Path(settings.DATA_DIR) / "documents"
 
 
-def template_path(kind: str) -> Path:
-    """The bureau's template for `kind` if it has one, else the packaged one."""
-    DocumentKind(kind)  # an unknown kind is a bug, not a missing file
+def template_path(kind: str, packaged: Path = PACKAGED_TEMPLATES) -> Path:
+    """The bureau's template for `kind` if it has one, else the packaged one (in `packaged`: the case file's
+    folder, or another app's for a document outside a case, such as a waterway hand-over letter)."""
+    builtin = packaged / f"{kind}.docx"
+    if not builtin.is_file():
+        raise ValueError(f"no packaged template {builtin}")  # an unknown kind is a bug, not a missing file
     own = bureau_dir() / f"{kind}.docx"
-    return own if own.is_file() else PACKAGED_TEMPLATES / f"{kind}.docx"
+    return own if own.is_file() else builtin
 
 
-def template_info(kind: str) -> dict[str, str]:
+def template_info(kind: str, packaged: Path = PACKAGED_TEMPLATES) -> dict[str, str]:
     """Which template a document was made from: frozen with it, so a later edit of it is traceable."""
-    path = template_path(kind)
+    path = template_path(kind, packaged)
     return {
         "name": path.name,
-        "source": "bureau" if path.parent != PACKAGED_TEMPLATES else "packaged",
+        "source": "bureau" if path.parent != packaged else "packaged",
         "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
     }
 
@@ -336,15 +341,31 @@ _ENVIRONMENTS = {
 }
 
 
-def fixed_zip(data: bytes) -> bytes:
-    """The same parts with fixed timestamps, so equal content renders to equal bytes (and equal hashes)."""
+class _FixedZip:
+    """The zip writer python-docx's package writer is given: every part with the same fixed timestamp and
+    mode, so equal content saves to equal bytes (and equal hashes)."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self.zip = zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED)
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        part = zipfile.ZipInfo(pack_uri.membername, date_time=ZIP_EPOCH)
+        part.compress_type = zipfile.ZIP_DEFLATED
+        part.external_attr = 0o644 << 16
+        self.zip.writestr(part, blob)
+
+
+def docx_bytes(document: DocxDocument) -> bytes:
+    """The DOCX of a python-docx document, written once with fixed timestamps."""
+    package = document.part.package
+    parts = list(package.iter_parts())
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            part = zipfile.ZipInfo(info.filename, date_time=ZIP_EPOCH)
-            part.compress_type = zipfile.ZIP_DEFLATED
-            part.external_attr = 0o644 << 16
-            dst.writestr(part, src.read(info.filename))
+    fixed = _FixedZip(out)
+    writer: Any = fixed  # python-docx's writer interface is write(pack_uri, blob), which _FixedZip has
+    with fixed.zip:
+        PackageWriter._write_content_types_stream(writer, parts)
+        PackageWriter._write_pkg_rels(writer, package.rels)
+        PackageWriter._write_parts(writer, parts)
     return out.getvalue()
 
 
@@ -368,15 +389,32 @@ def _patched(src_xml: str, patch: Any) -> str:
     return found
 
 
-def render(kind: str, content: Mapping[str, Any], *, strict: bool = False) -> bytes:
+def render(
+    kind: str, content: Mapping[str, Any], *, strict: bool = False, packaged: Path = PACKAGED_TEMPLATES
+) -> bytes:
     """The DOCX of a document from its frozen content. `strict` refuses an unknown placeholder (for checking
     a template); issuing is lenient, so a typo in a bureau's template leaves a blank rather than blocking a
     case."""
-    template = _Template(str(template_path(kind)))
+    path = template_path(kind, packaged)
+    template = _Template(str(path))
+    template.docx = _parsed(path.read_bytes())  # docxtpl renders this copy instead of opening the file
     template.render(context(content), jinja_env=_ENVIRONMENTS[strict], autoescape=True)
-    buffer = io.BytesIO()
-    template.save(buffer)
-    return fixed_zip(buffer.getvalue())
+    return docx_bytes(template.docx)
+
+
+_PARSED: dict[str, DocxDocument] = {}
+
+
+def _parsed(data: bytes) -> DocxDocument:
+    """A fresh copy of the template's parsed document: parsed once per distinct file content, copied for each
+    rendering (a copy costs a third of a parse)."""
+    key = hashlib.sha256(data).hexdigest()
+    found = _PARSED.get(key)
+    if found is None:
+        if len(_PARSED) >= _Environment.COMPILED_MAX:
+            _PARSED.clear()
+        found = _PARSED[key] = open_docx(io.BytesIO(data))
+    return copy.deepcopy(found)
 
 
 def docx_text(data: bytes) -> str:

@@ -63,7 +63,7 @@ def record(
         object_id = object_id or str(obj.pk)
         org_unit = org_unit or getattr(obj, "org_unit", None)
     user = actor if getattr(actor, "is_authenticated", False) else None
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # a failure here fails the caller's whole transaction
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
         entry = AuditEntry(
             seq=head.seq + 1,
@@ -81,7 +81,7 @@ def record(
         entry.entry_hash = entry_hash(_hashed_fields(entry), head.entry_hash)
         entry.save()
         head.seq, head.entry_hash = entry.seq, entry.entry_hash
-        head.save()
+        head.save(update_fields=["seq", "entry_hash"])
     return entry
 
 

@@ -34,6 +34,7 @@ class ErrorCode(StrEnum):
     BRIDGE_DATA_INVALID = "bridge_data_invalid"
     PERMIT_INPUT_INVALID = "permit_input_invalid"
     NO_ROUTE = "no_route"
+    CHECK_CODE_INVALID = "check_code_invalid"
 
 
 STATUS: dict[ErrorCode, int] = {
@@ -67,6 +68,7 @@ STATUS: dict[ErrorCode, int] = {
     ErrorCode.BRIDGE_DATA_INVALID: 422,
     ErrorCode.PERMIT_INPUT_INVALID: 422,
     ErrorCode.NO_ROUTE: 422,
+    ErrorCode.CHECK_CODE_INVALID: 404,
 }
 
 DEFAULT_MESSAGE: dict[ErrorCode, str] = {
@@ -100,6 +102,7 @@ DEFAULT_MESSAGE: dict[ErrorCode, str] = {
     ErrorCode.BRIDGE_DATA_INVALID: "桥梁数据有误",
     ErrorCode.PERMIT_INPUT_INVALID: "大件运输许可申请内容有误",
     ErrorCode.NO_ROUTE: "起讫点之间没有可通行的路线",
+    ErrorCode.CHECK_CODE_INVALID: "二维码无效：不是本系统签发的船舶码，或内容已被改动",
 }
 
 

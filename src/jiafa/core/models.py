@@ -52,10 +52,12 @@ class OrgUnit(models.Model):
 
     def bureau(self) -> OrgUnit:
         """The unit whose documents share one numbering: the nearest ancestor with a document prefix."""
-        unit: OrgUnit = self
-        while not unit.document_prefix and unit.parent is not None:
-            unit = unit.parent
-        return unit
+        if self.document_prefix or self.parent_id is None:
+            return self
+        steps = self.path.strip("/").split("/")[:-1]  # the ancestors' codes, from the root down
+        paths = ["/" + "/".join(steps[: k + 1]) + "/" for k in range(len(steps))]
+        ancestors = sorted(OrgUnit.objects.filter(path__in=paths), key=lambda u: len(u.path), reverse=True)
+        return next((u for u in ancestors if u.document_prefix), ancestors[-1] if ancestors else self)
 
 
 class User(AbstractUser):

@@ -7,7 +7,6 @@ and a published location (行政处罚法 Art. 41), plus whether it has gone sil
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -34,6 +33,7 @@ from jiafa.law.book import rulebook
 from jiafa.law.calendar import same_day_months_later
 from jiafa.overload import followups, lake
 from jiafa.overload.models import Calibration, Finding, FollowUp, WimStation
+from jiafa.web import svgmap
 
 log = logging.getLogger(__name__)
 
@@ -186,49 +186,16 @@ def states(stations: list[WimStation], today: date, now: datetime) -> list[Stati
 
 MAP_W, MAP_H, MAP_PAD = 760, 500, 48
 MIN_SPAN_DEG = 0.2  # a single station still gets a few kilometres of context
-KM_PER_DEG_LAT = 111.32
-
-
-def _nice_step(span: float, lines: int) -> float:
-    for step in (0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0):
-        if span / step <= lines:
-            return step
-    return 2.0
 
 
 def station_map(rows: list[StationState]) -> dict[str, Any] | None:
-    """An equirectangular projection (x scaled by cos of the mid latitude) of the stations' extent, with a
-    graticule, a scale bar and a dot per station coloured by its state."""
+    """The stations' extent with a graticule, a scale bar and a dot per station coloured by its state."""
     if not rows:
         return None
-    lons = [r.station.lon for r in rows]
-    lats = [r.station.lat for r in rows]
-    lon_c, lat_c = (min(lons) + max(lons)) / 2, (min(lats) + max(lats)) / 2
-    kx = math.cos(math.radians(lat_c))
-    span_x = max((max(lons) - min(lons)) * kx, MIN_SPAN_DEG)
-    span_y = max(max(lats) - min(lats), MIN_SPAN_DEG)
-    scale = min((MAP_W - 2 * MAP_PAD) / span_x, (MAP_H - 2 * MAP_PAD) / span_y)  # px per degree of latitude
-
-    def x(lon: float) -> float:
-        return round(MAP_W / 2 + (lon - lon_c) * kx * scale, 1)
-
-    def y(lat: float) -> float:
-        return round(MAP_H / 2 - (lat - lat_c) * scale, 1)
-
-    west, east = lon_c - MAP_W / 2 / (kx * scale), lon_c + MAP_W / 2 / (kx * scale)
-    south, north = lat_c - MAP_H / 2 / scale, lat_c + MAP_H / 2 / scale
-    step = _nice_step(max(east - west, north - south), 8)
-    grid_lon = [k * step for k in range(math.ceil(west / step), math.floor(east / step) + 1)]
-    grid_lat = [k * step for k in range(math.ceil(south / step), math.floor(north / step) + 1)]
-    km_per_px = KM_PER_DEG_LAT / scale
-    km = min((1, 2, 5, 10, 20, 50, 100), key=lambda k: abs(k / km_per_px - 120))
+    frame = svgmap.fit([(r.station.lat, r.station.lon) for r in rows], MAP_W, MAP_H, MAP_PAD, MIN_SPAN_DEG)
     return {
-        "width": MAP_W,
-        "height": MAP_H,
-        "verticals": [{"x": x(lon), "label": f"{round(lon, 2):g}°E"} for lon in grid_lon],
-        "horizontals": [{"y": y(lat), "label": f"{round(lat, 2):g}°N"} for lat in grid_lat],
-        "scale": {"km": km, "px": round(km / km_per_px, 1), "y": MAP_H - 36},
-        "dots": [{"row": r, "x": x(r.station.lon), "y": y(r.station.lat)} for r in rows],
+        **frame.furniture(),
+        "dots": [{"row": r, "x": frame.x(r.station.lon), "y": frame.y(r.station.lat)} for r in rows],
     }
 
 

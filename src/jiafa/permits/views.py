@@ -4,7 +4,6 @@ and the application form that shows at once which bridges fail and why. Thin: th
 
 from __future__ import annotations
 
-import math
 from datetime import date
 from typing import Any
 
@@ -26,6 +25,7 @@ from jiafa.permits.forms import ApplicationForm
 from jiafa.permits.models import Bridge, PermitApplication
 from jiafa.permits.states import COLOURS, PENDING, TRANSITIONS, PermitStatus
 from jiafa.simulate.world import roads
+from jiafa.web import svgmap
 
 ISSUED = frozenset({PermitStatus.APPROVED, PermitStatus.SUSPENDED, PermitStatus.REVOKED})
 
@@ -150,27 +150,12 @@ MAP_W, MAP_H, MAP_PAD = 760, 520, 30
 GRADE_COLOURS = {1: "green", 2: "teal", 3: "amber", 4: "orange", 5: "red"}
 
 
-def _projection(points: list[tuple[float, float]]) -> Any:
-    lats, lons = [p[0] for p in points], [p[1] for p in points]
-    lat_c, lon_c = (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
-    kx = math.cos(math.radians(lat_c))
-    scale = min(
-        (MAP_W - 2 * MAP_PAD) / max((max(lons) - min(lons)) * kx, 0.01),
-        (MAP_H - 2 * MAP_PAD) / max(max(lats) - min(lats), 0.01),
-    )
-
-    def xy(p: tuple[float, float]) -> tuple[float, float]:
-        return round(MAP_W / 2 + (p[1] - lon_c) * kx * scale, 1), round(MAP_H / 2 - (p[0] - lat_c) * scale, 1)
-
-    return xy
-
-
 @login_required
 def bridges(request: AuthedRequest) -> HttpResponse:
     require(request.user, Perm.PERMIT_VIEW)
     network = roads()
     register = list(Bridge.objects.all())
-    xy = _projection([p for r in network.values() for p in r.points])
+    xy = svgmap.fit([p for r in network.values() for p in r.points], MAP_W, MAP_H, MAP_PAD, 0.01).xy
     lines = [
         {
             "code": r.code,

@@ -192,6 +192,8 @@ class WaterYear:
     def night(self, day: date) -> None:
         """The receivers' and cameras' files of `day`, taken in early the next morning (the clock stands
         there); detection on a Monday morning every DETECT_EVERY_WEEKS weeks, and on New Year's morning."""
+        if day.year != self.year.year:
+            return
         working = self.year.calendar.is_working_day(day)
         shore = voyages.day(self.waters, self.state, day, working, self.waters.seed)
         ais_file = self.folder / "ais" / f"{day.isoformat()}.nmea"

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import heapq
 import random
+import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -85,6 +87,15 @@ class Tally:
     refused: Counter[str] = field(default_factory=Counter)
     steps: int = 0
     files: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)  # wall-clock time per part of the day
+
+    @contextmanager
+    def timed(self, part: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[part] = self.seconds.get(part, 0.0) + time.perf_counter() - start
 
 
 class Year:
@@ -180,19 +191,32 @@ class Year:
         )
         self.folder.mkdir(parents=True, exist_ok=True)
         with simulated(self.clock):
+            timed = self.tally.timed
             for k, day in enumerate(days):
-                self._night(day - timedelta(days=1))
+                with timed("night"):
+                    self._night(day - timedelta(days=1))
+                with timed("waterway"):
+                    self.water.night(day - timedelta(days=1))
                 if self.calendar.is_working_day(day):
                     self.clock.at(day, 9)
-                    self._review(day)
-                    self.water.check(day)
+                    with timed("review"):
+                        self._review(day)
+                    with timed("waterway"):
+                        self.water.check(day)
                     if day.weekday() == 0:
-                        self._follow_ups(day)
-                    self._on_site(day)
-                    self.permits.day(day)
-                    self._advance_due(day)
+                        with timed("follow_ups"):
+                            self._follow_ups(day)
+                    with timed("on_site"):
+                        self._on_site(day)
+                    with timed("permits"):
+                        self.permits.day(day)
+                    with timed("cases"):
+                        self._advance_due(day)
                 self.progress("year", k + 1, len(days))
-            self._night(days[-1])  # the year's last day, taken in on New Year's morning
+            with timed("night"):
+                self._night(days[-1])  # the year's last day, taken in on New Year's morning
+            with timed("waterway"):
+                self.water.night(days[-1])
         return self.tally
 
     def _night(self, day: date) -> None:
@@ -206,7 +230,6 @@ class Year:
         call_command("overload", "ingest", str(path), "--json", stdout=_Null())
         call_command("overload", "detect", "--json", stdout=_Null())
         self.tally.files += 1
-        self.water.night(day)
 
     # ── Non-site: review and filing ───────────────────────────────────────────────────────────────────
 

@@ -1,19 +1,23 @@
-"""/api/v1/waterway: suspect vessels of the caller's jurisdiction and their verification. Thin: the work is in
-actions.py."""
+"""/api/v1/waterway: suspect vessels of the caller's jurisdiction, their verification and hand-over letters; a
+vessel's register and code; the public check of a scanned vessel code. Thin: the work is in actions.py,
+letters.py and vessels.py."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from ninja import Router, Schema
 
+from jiafa.cases import rendering
 from jiafa.core import jurisdiction
+from jiafa.core.errors import ErrorCode, JiafaError
 from jiafa.core.models import User
-from jiafa.core.roles import Perm, require
-from jiafa.waterway import actions
-from jiafa.waterway.models import Finding
+from jiafa.waterway import actions, findings, letters, vessels
+from jiafa.waterway.models import Finding, Vessel
 from jiafa.waterway.rules import Rule
 
 router = Router(tags=["水网睿控"])
@@ -41,9 +45,13 @@ class FindingOut(Schema):
     record_id: str
     photo_sha256: str
     basis: list[dict[str, str]]
+    track: list[list[Any]]
+    evidence_sha256: str
     check_note: str
     dismiss_reason: str
     handed_over_to: str
+    letter_number: str
+    letter_sha256: str | None
     case_id: int | None
     version: int
 
@@ -92,18 +100,20 @@ def _out(f: Finding) -> dict[str, Any]:
         "record_id": f.record_id,
         "photo_sha256": f.photo,
         "basis": f.basis,
+        "track": f.track,
+        "evidence_sha256": f.evidence_id or "",
         "check_note": f.check_note,
         "dismiss_reason": f.dismiss_reason,
         "handed_over_to": f.handed_over_to,
+        "letter_number": f.letter_number,
+        "letter_sha256": f.letter_id,
         "case_id": f.case_id,
         "version": f.version,
     }
 
 
 def _visible(user: User) -> Any:
-    require(user, Perm.WATERWAY_VIEW)
-    qs = Finding.objects.select_related("vessel", "org_unit", "zone", "checkpoint")
-    return jurisdiction.visible(qs, user)
+    return findings.visible(user)
 
 
 def _one(request: HttpRequest, finding_id: int) -> Finding:
@@ -149,3 +159,129 @@ def dismiss(request: HttpRequest, finding_id: int, body: DismissIn) -> dict[str,
     finding = _one(request, finding_id)
     actions.dismiss(finding, actor=_user(request), reason=body.reason, version=body.version)
     return _out(_one(request, finding_id))
+
+
+@router.get(
+    "/findings/{finding_id}/hand-over-letter",
+    response={200: None},
+    summary="移交函（Word 文件，签发时存证，每次下载相同）",
+)
+def hand_over_letter(request: HttpRequest, finding_id: int) -> HttpResponse:
+    finding = _one(request, finding_id)
+    frozen = letters.stored(finding)
+    if not frozen.intact:
+        raise JiafaError(
+            ErrorCode.CONFLICT, "移交函文件与签发时的哈希值不符，已停止下载，请联系系统管理员核查证据存储"
+        )
+    response = HttpResponse(frozen.data, content_type=rendering.DOCX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=letters.filename(finding)
+    )
+    response["X-Content-SHA256"] = frozen.sha256
+    return response
+
+
+# ── Vessels and their code ───────────────────────────────────────────────────────────────────────────
+
+
+class CertificateOut(Schema):
+    kind: str
+    kind_label: str
+    number: str
+    valid_from: date
+    valid_to: date
+
+
+class MuckPermitOut(Schema):
+    number: str
+    loading_zone: str
+    dumping_zone: str
+    valid_from: date
+    valid_to: date
+
+
+class CodeOut(Schema):
+    colour: str
+    label: str
+    reasons: list[str]
+    on: date
+
+
+class VesselOut(Schema):
+    mmsi: int
+    name: str
+    kind: str
+    kind_label: str
+    owner_kind: str
+    owner_name: str
+    owner_id_no: str
+    owner_phone: str
+    org_unit: str
+    certificates: list[CertificateOut]
+    muck_permits: list[MuckPermitOut]
+    code: CodeOut
+    check_path: str
+
+
+class CheckOut(Schema):
+    vessel_name: str
+    colour: str
+    label: str
+    on: date
+
+
+@router.get("/vessels/{mmsi}", response=VesselOut, summary="船舶登记信息与船舶码（含理由）")
+def get_vessel(request: HttpRequest, mmsi: int) -> dict[str, Any]:
+    vessel = vessels.visible(_user(request)).filter(mmsi=mmsi).first()
+    if vessel is None:
+        raise JiafaError(ErrorCode.NOT_FOUND)
+    today = timezone.localdate()
+    code = vessels.code(vessel, today)
+    return {
+        "mmsi": vessel.mmsi,
+        "name": vessel.name,
+        "kind": vessel.kind,
+        "kind_label": vessel.get_kind_display(),
+        "owner_kind": vessel.owner_kind,
+        "owner_name": vessel.owner_name,
+        "owner_id_no": vessel.owner_id_no,
+        "owner_phone": vessel.owner_phone,
+        "org_unit": vessel.org_unit.code,
+        "certificates": [
+            {
+                "kind": c.kind,
+                "kind_label": c.get_kind_display(),
+                "number": c.number,
+                "valid_from": c.valid_from,
+                "valid_to": c.valid_to,
+            }
+            for c in vessel.certificates.all()
+        ],
+        "muck_permits": [
+            {
+                "number": p.number,
+                "loading_zone": p.loading_zone.code,
+                "dumping_zone": p.dumping_zone.code,
+                "valid_from": p.valid_from,
+                "valid_to": p.valid_to,
+            }
+            for p in vessel.muck_permits.select_related("loading_zone", "dumping_zone")
+        ],
+        "code": {
+            "colour": code.colour.value,
+            "label": code.colour.label,
+            "reasons": code.reasons,
+            "on": today,
+        },
+        "check_path": f"/waterway/check/{vessels.check_token(vessel)}/",
+    }
+
+
+@router.get(
+    "/check/{token}", response=CheckOut, auth=None, summary="公开核验船舶码（无需登录，只给颜色、船名和日期）"
+)
+def check(request: HttpRequest, token: str) -> dict[str, Any]:
+    vessel: Vessel = vessels.vessel_of(token)
+    today = timezone.localdate()
+    colour = vessels.code(vessel, today).colour
+    return {"vessel_name": vessel.name, "colour": colour.value, "label": colour.label, "on": today}

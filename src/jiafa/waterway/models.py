@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from jiafa.cases.models import PartyKind
-from jiafa.core.models import OrgUnit
+from jiafa.core.models import EvidenceBlob, OrgUnit
 from jiafa.waterway.geometry import GeometryError, parse_line, parse_polygon
 
 
@@ -215,8 +215,17 @@ class Finding(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     dismiss_reason = models.CharField("排除理由", max_length=200, blank=True)
     handed_over_to = models.CharField("移交单位", max_length=100, blank=True)
+    # The hand-over letter (移交函): issued with the hand-over, its DOCX kept in the evidence store.
+    letter_number = models.CharField("移交函文号", max_length=60, blank=True)
+    letter = models.ForeignKey(
+        EvidenceBlob, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="移交函"
+    )
     case = models.ForeignKey(
         "cases.Case", models.PROTECT, null=True, blank=True, related_name="waterway_findings"
+    )
+    # The evidence pack (证据包, waterway/packs.py), stored when the finding is confirmed or handed over.
+    evidence = models.ForeignKey(
+        "core.EvidenceBlob", models.PROTECT, null=True, blank=True, related_name="+", verbose_name="证据包"
     )
     version = models.PositiveIntegerField(default=1)
 
@@ -227,3 +236,19 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mmsi} {self.rule} {self.start:%Y-%m-%d %H:%M}"
+
+
+class Examined(models.Model):
+    """Detection's bookmark: per area of the lake and day, the number of the last part it has read. A day's
+    part numbers only ever grow (the overload lake's helpers), so a larger one is news."""
+
+    area = models.CharField(max_length=30)
+    day = models.DateField()
+    part = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["area", "day"], name="waterway_examined_area_day")]
+        verbose_name = verbose_name_plural = "水网检测进度"
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.day} {self.part}"

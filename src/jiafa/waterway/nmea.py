@@ -102,25 +102,30 @@ class Decoded:
 def decode_bytes(data: bytes, *, default_time: datetime | None = None) -> Decoded:
     """The AIS of a file's bytes; `default_time` dates messages that carry no tag-block time."""
     rejected: dict[str, int] = {}
-    messages, buffer = _messages(data, _sentences(data, rejected), rejected)
-    count = messages.height
+    buf = np.frombuffer(data, dtype=np.uint8)
+    messages = _messages(buf, _sentences(buf, rejected), rejected)
+    count = len(messages)
     if default_time is None:
-        _count(rejected, Reason.NO_TIME, messages["time"].null_count())
-        messages = messages.filter(pl.col("time").is_not_null())
+        dated = messages.time >= 0
+        _count(rejected, Reason.NO_TIME, count - int(dated.sum()))
+        messages = messages.take(np.flatnonzero(dated))
     else:
-        fallback = pl.lit(default_time).dt.convert_time_zone("UTC").dt.cast_time_unit("us")
-        messages = messages.with_columns(pl.col("time").fill_null(fallback))
-    messages = messages.with_columns(
-        msg_type=pl.Series(_SIXBIT[buffer[messages["start"].to_numpy()]], dtype=pl.Int8)
-    )
+        fallback = int(default_time.timestamp() * 1_000_000)
+        messages.time = np.where(messages.time >= 0, messages.time, fallback)
+    kind = messages.sixbits(1)[:, 0].astype(np.int64)
+    class_a = _enough(messages, kind, (kind >= 1) & (kind <= 3), rejected)
+    class_b = _enough(messages, kind, (kind == 18) | (kind == 19), rejected)
     positions = [
-        _positions(buffer, messages.filter(pl.col("msg_type").is_in(POSITION_TYPES)), rejected),
-        _long_range(buffer, messages.filter(pl.col("msg_type") == LONG_RANGE_TYPE), rejected),
+        _position_fields(messages.take(class_a), kind[class_a], 0),
+        _position_fields(messages.take(class_b), kind[class_b], -4),
+        _long_range(messages, kind, _enough(messages, kind, kind == LONG_RANGE_TYPE, rejected)),
     ]
-    static = _static(buffer, messages.filter(pl.col("msg_type").is_in(STATIC_TYPES)), rejected)
+    frame = pl.concat(positions)
+    has_position = (frame["lat"].abs() <= 90) & (frame["lon"].abs() <= 180)
+    _count(rejected, Reason.NO_POSITION, frame.height - int(has_position.sum()))
     return Decoded(
-        positions=pl.concat(positions),
-        static=static,
+        positions=frame.filter(has_position),
+        static=_static(messages, kind, rejected),
         messages=count,
         rejected=dict(sorted(rejected.items())),
     )
@@ -135,68 +140,115 @@ def _count(rejected: dict[str, int], reason: Reason, n: int) -> None:
 _SIXBIT = np.full(256, -1, dtype=np.int64)
 _SIXBIT[48:88] = np.arange(0, 40)
 _SIXBIT[96:120] = np.arange(40, 64)
-_SIXBIT8 = np.maximum(_SIXBIT, 0).astype(np.uint8)
-# Bytes that are not armour, by kind: 1 newline, 2 backslash, 3 comma, 4 any other.
-_KIND = np.where(_SIXBIT < 0, 4, 0).astype(np.uint8)
-_KIND[10], _KIND[92], _KIND[44] = 1, 2, 3
 _HEX = np.full(256, -1, dtype=np.int64)
 for _i, _c in enumerate(b"0123456789ABCDEF"):
     _HEX[_c] = _i
     _HEX[bytes([_c]).lower()[0]] = _i
 _UPPER = np.zeros(256, dtype=bool)
 _UPPER[65:91] = True
-BANG, STAR, BACKSLASH = 33, 42, 92
+NEWLINE, COMMA, BANG, STAR, BACKSLASH = 10, 44, 33, 42, 92
+# The most payload characters read from one message (type 5: 424 bits). Every payload is readable that far:
+# those of the file's last lines are copied, with zeros after them (see `_Payloads`).
+MAX_CHARS = 71
+# ITU-R M.1371's minimum payload bits (MIN_BITS) by message type, as a table.
+_MIN_BITS = np.zeros(64, dtype=np.int64)
+for _type, _bits_needed in MIN_BITS.items():
+    _MIN_BITS[_type] = _bits_needed
 
 
-def _sentences(data: bytes, rejected: dict[str, int]) -> pl.DataFrame:
-    """One row per well-formed sentence with good checksums, in file order; blank lines are no sentence.
+@dataclass
+class _Sentences:
+    """The well-formed sentences with good checksums, in file order (`line`: their index among lines)."""
 
-    The file is parsed as one byte array: line ends, backslashes and commas are located once, and each line's
-    fields are found by searching those positions from the line's `!`. Checksums come from one running XOR
-    over the bytes, differenced at each sentence's ends."""
-    buf = np.frombuffer(data + b"\n" + bytes(16), dtype=np.uint8)  # padding: reads past a line stay in bounds
-    head = buf[: len(data) + 1]
-    not_armour = (head < 48) | ((head >= 88) & (head < 96)) | (head >= 120)  # compares: faster than a table
-    special = np.flatnonzero(not_armour)  # the few bytes that are not payload armour: a dozen a line
-    kind = _KIND[buf[special]]
-    newlines = special[kind == 1]
-    starts = np.concatenate(([0], newlines[:-1] + 1)).astype(np.int64)
-    ends = newlines.astype(np.int64)
+    line: np.ndarray
+    total: np.ndarray
+    num: np.ndarray
+    start: np.ndarray  # of the payload in the file
+    length: np.ndarray
+    fill: np.ndarray
+    time: np.ndarray  # microseconds since 1970 (UTC) from the tag block, -1 without
+    key: np.ndarray  # which fragments belong together: the tag-block group, else sequence id and channel
+
+
+def _sentences(buf: np.ndarray, rejected: dict[str, int]) -> _Sentences:
+    """Blank lines are no sentence; every other line is one, or counted as malformed or a bad checksum.
+
+    The bytes that are not payload armour (line ends, separators, `!`, `*`: a dozen a line) are located once.
+    In a usual sentence they are `!,,,,,,*` from its `!` on: read as one 8-byte word, that gives the place of
+    every field; other lines are searched for the six commas that follow their `!`. Checksums come from one
+    running XOR over the file's bytes, differenced at each sentence's ends."""
+    n = len(buf)
+    if n == 0:
+        return _Sentences(*(np.zeros(0, dtype=np.int64) for _ in range(8)))
+    shifted = buf - np.uint8(48)  # armour is 0..39 and 48..71 after this
+    not_armour = shifted >= 72
+    np.subtract(buf, np.uint8(88), out=shifted)
+    not_armour |= shifted < 8
+    special = np.flatnonzero(not_armour)
+    del shifted, not_armour
+    byte = buf[special]
+    line_end = np.append(np.flatnonzero(byte == NEWLINE), len(special))  # of each line, among the specials
+    line_first = np.concatenate(([0], line_end[:-1] + 1))  # the line's first special
+    starts = np.concatenate(([0], special[line_end[:-1]] + 1))
+    full_ends = np.append(special[line_end[:-1]], n)
+
+    def at(i: np.ndarray) -> np.ndarray:  # bytes at positions that may lie past the file's ends
+        return np.take(buf, i, mode="clip")
+
+    ends = full_ends
     for _ in range(3):  # \r\n line ends and trailing blanks
-        trailing = (ends > starts) & ((buf[ends - 1] == 13) | (buf[ends - 1] == 32))
+        last = at(ends - 1)
+        trailing = (ends > starts) & ((last == 13) | (last == 32))
+        if not trailing.any():
+            break
         ends = ends - trailing
     line = np.flatnonzero(ends > starts)
-    starts, ends = starts[line], ends[line]
-    ok = np.ones(len(line), dtype=bool)
+    starts, ends, line_first = starts[line], ends[line], line_first[line]
+    star = line_end[line] - (full_ends[line] - ends) - 1  # the checksum's `*` among the specials (if usual)
 
     tagged = buf[starts] == BACKSLASH
-    backslashes = special[kind == 2]
-    closing = (
-        backslashes[np.minimum(np.searchsorted(backslashes, starts + 1), len(backslashes) - 1)]
-        if len(backslashes)
-        else starts
-    )
-    tag_end = np.where(tagged, closing, starts)  # the closing backslash
-    ok &= ~tagged | ((tag_end > starts + 3) & (tag_end < ends) & (buf[tag_end - 3] == STAR))
+    tag_end = starts  # the closing backslash of a tag block
+    if tagged.any():
+        backslashes = special[byte == BACKSLASH]
+        closing = backslashes[np.minimum(np.searchsorted(backslashes, starts + 1), len(backslashes) - 1)]
+        tag_end = np.where(tagged, closing, starts)
+    ok = ~tagged | ((tag_end > starts + 3) & (tag_end < ends) & (at(tag_end - 3) == STAR))
     bang = np.where(tagged, tag_end + 1, starts)
-    commas = special[kind == 3]
-    first = np.searchsorted(commas, bang)
-    c = [commas[np.minimum(first + i, len(commas) - 1)] if len(commas) else bang for i in range(6)]
-    ok &= (first + 5 < len(commas)) & (c[5] + 5 == ends)
-    ok &= (buf[bang] == BANG) & _UPPER[buf[bang + 1]] & _UPPER[buf[bang + 2]] & (c[0] == bang + 6)
-    ok &= (buf[bang + 3] == ord("V")) & (buf[bang + 4] == ord("D")) & np.isin(buf[bang + 5], (77, 79))
-    total, num = buf[c[0] + 1].astype(np.int64) - 48, buf[c[1] + 1].astype(np.int64) - 48
+    # The specials of a usual sentence, `!,,,,,,*`, and their places: the `!` and six commas.
+    first = np.clip(star - 7, 0, max(len(special) - 8, 0))
+    if len(special) >= 8:
+        usual = (_windows(byte, 8)[first].view("<u8")[:, 0] == _USUAL) & (star >= 7)
+        place = _windows(special, 8)[first]
+        usual &= place[:, 0] == bang
+    else:
+        usual, place = np.zeros(len(line), dtype=bool), np.zeros((len(line), 8), dtype=np.int64)
+    payload_ok = usual.copy()  # nothing but armour between the fifth and sixth comma
+    other = np.flatnonzero(~usual)
+    if len(other):
+        comma_rank = np.flatnonzero(byte == COMMA)
+        commas = special[comma_rank]
+        if len(commas):
+            after = np.searchsorted(commas, bang[other])
+            nth = np.minimum(after[:, None] + np.arange(6), len(commas) - 1)
+            place[other, 1:7] = commas[nth]
+            payload_ok[other] = (after + 5 < len(commas)) & (
+                comma_rank[nth[:, 5]] == comma_rank[nth[:, 4]] + 1
+            )
+    c = [place[:, 1 + i] for i in range(6)]
+    ok &= payload_ok & (c[5] + 5 == ends)
+    ok &= (at(bang) == BANG) & _UPPER[at(bang + 1)] & _UPPER[at(bang + 2)] & (c[0] == bang + 6)
+    formatter = at(bang + 5)
+    ok &= (at(bang + 3) == ord("V")) & (at(bang + 4) == ord("D")) & ((formatter == 77) | (formatter == 79))
+    total, num = at(c[0] + 1).astype(np.int64) - 48, at(c[1] + 1).astype(np.int64) - 48
     ok &= (c[1] == c[0] + 2) & (c[2] == c[1] + 2) & (total >= 1) & (total <= 9) & (num >= 1) & (num <= total)
     seq_length, channel_length = c[3] - c[2] - 1, c[4] - c[3] - 1
-    seq = np.where(seq_length == 1, buf[c[2] + 1].astype(np.int64) - 48, 10)
+    seq = np.where(seq_length == 1, at(c[2] + 1).astype(np.int64) - 48, 10)
     ok &= ((seq_length == 0) | ((seq_length == 1) & (seq >= 0) & (seq <= 9))) & (channel_length <= 1)
-    channel = np.where(channel_length == 1, buf[c[3] + 1], 0).astype(np.int64)
-    payload_start, payload_end = c[4] + 1, c[5]
-    ok &= np.searchsorted(special, payload_end) == np.searchsorted(special, payload_start)
-    fill = buf[c[5] + 1].astype(np.int64) - 48
-    ok &= (fill >= 0) & (fill <= 5) & (buf[c[5] + 2] == STAR)
-    stated = _HEX[buf[ends - 2]] * 16 + _HEX[buf[ends - 1]]
-    tag_stated = _HEX[buf[tag_end - 2]] * 16 + _HEX[buf[tag_end - 1]]
+    channel = np.where(channel_length == 1, at(c[3] + 1), 0).astype(np.int64)
+    fill = at(c[5] + 1).astype(np.int64) - 48
+    ok &= (fill >= 0) & (fill <= 5) & (at(c[5] + 2) == STAR)
+    stated = _HEX[at(ends - 2)] * 16 + _HEX[at(ends - 1)]
+    tag_stated = _HEX[at(tag_end - 2)] * 16 + _HEX[at(tag_end - 1)]
     ok &= (stated >= 0) & (~tagged | (tag_stated >= 0))
     _count(rejected, Reason.MALFORMED, int((~ok).sum()))
 
@@ -204,66 +256,105 @@ def _sentences(data: bytes, rejected: dict[str, int]) -> pl.DataFrame:
     good = ok & (xor(bang + 1, ends - 3) == stated)
     good &= ~tagged | (xor(starts + 1, tag_end - 3) == tag_stated)
     _count(rejected, Reason.CHECKSUM, int((ok & ~good).sum()))
-    separators = special[(kind == 2) | (kind == 3)]
-    separators = separators[buf[separators + 2] == ord(":")]  # before a parameter name: `,c:` `\\g:`
-    seconds = _tag_number(buf, separators, b"c:", starts, tag_end, tagged)
-    group = _tag_number(buf, separators, b"g:", starts, tag_end, tagged, skip=b"d-d-", digits=9)
+    rows = np.flatnonzero(good)
+    seconds = np.full(len(rows), -1, dtype=np.int64)
+    group = np.full(len(rows), -1, dtype=np.int64)
+    with_tags = np.flatnonzero(tagged[rows])
+    if len(with_tags):
+        t = rows[with_tags]
+        closing_rank = np.where(usual[t], star[t] - 8, np.searchsorted(special, tag_end[t]))
+        seconds[with_tags], group[with_tags] = _tag_numbers(
+            buf, special, byte, starts[t], tag_end[t], line_first[t], closing_rank
+        )
     # Some receivers stamp milliseconds: no second count reaches 10^11 before the year 5138.
     micros = np.where(seconds >= 10**11, seconds * 1_000, seconds * 1_000_000)
-    frame = pl.DataFrame(
-        {
-            "row": line,
-            "total": total,
-            "num": num,
-            "start": payload_start,
-            "length": payload_end - payload_start,
-            "fill": fill,
-            "time": pl.Series(micros).cast(pl.Datetime("us", "UTC")),
-            "has_time": seconds >= 0,
-            "key": np.where(group >= 0, (group + 1) << 16, seq * 256 + channel),
-        }
+    return _Sentences(
+        line=rows,
+        total=total[rows],
+        num=num[rows],
+        start=c[4][rows] + 1,
+        length=c[5][rows] - c[4][rows] - 1,
+        fill=fill[rows],
+        time=np.where(seconds >= 0, micros, -1),
+        key=np.where(group >= 0, (group + 1) << 16, seq[rows] * 256 + channel[rows]),
     )
-    return frame.filter(pl.Series(good)).with_columns(time=pl.when("has_time").then("time")).drop("has_time")
 
 
-def _tag_number(
+# The bytes that are not armour in a usual sentence, from its `!`: `!AIVDM,1,1,,A,…,0*5C`.
+_USUAL = np.frombuffer(b"!,,,,,,*", dtype="<u8")[0]
+
+
+def _tag_numbers(
     buf: np.ndarray,
-    separators: np.ndarray,
-    name: bytes,  # with its colon; `separators` are those followed by a one-letter name and a colon
+    special: np.ndarray,
+    byte: np.ndarray,
     starts: np.ndarray,
     tag_end: np.ndarray,
-    tagged: np.ndarray,
-    *,
-    skip: bytes = b"",
-    digits: int = 13,
-) -> np.ndarray:
-    """Per line, the number of a tag-block parameter (`c:1635731889`; with `skip` "d-d-", the group id of
-    `g:1-2-3454`: d stands for one digit), or -1 where the line has none or it is not a number."""
-    found = separators[buf[separators + 1] == name[0]] + 1
-    owner = np.searchsorted(starts, found, side="right") - 1
-    inside = (owner >= 0) & tagged[np.maximum(owner, 0)] & (found < tag_end[np.maximum(owner, 0)] - 3)
-    found, owner = found[inside], owner[inside]
-    first = np.flatnonzero(np.diff(owner, prepend=-1) != 0)  # owners ascend: the first mention per line
-    owner, position = owner[first], found[first] + 2
-    ok = np.ones(len(position), dtype=bool)
+    opening: np.ndarray,
+    closing: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per tagged line (`opening`, `closing`: its backslashes' places among the specials), the numbers of its
+    tag block's `c:` parameter (receive time, `c:1635731889`) and `g:` parameter (group id, 3454 in
+    `g:1-2-3454`), or -1 where it has none or it is not a number. A parameter follows the opening backslash or
+    a comma; the first mention counts."""
+    inside = _ranges(opening + 1, np.maximum(closing - opening - 1, 0))
+    owner = np.repeat(np.arange(len(starts)), np.maximum(closing - opening - 1, 0))
+    is_comma = byte[inside] == COMMA
+    separator, owner = special[inside[is_comma]], owner[is_comma]
+    opening_name, right_after = _parameters(buf, starts, tag_end)
+    comma_name, at_comma = _parameters(buf, separator, tag_end[owner])
+    found = []
+    for name, digits, skip in ((ord("c"), 13, b""), (ord("g"), 9, b"d-d-")):
+        position = np.full(len(starts), -1, dtype=np.int64)
+        hit = np.flatnonzero(at_comma & (comma_name == name))
+        first = hit[np.diff(owner[hit], prepend=-1) != 0]  # owners ascend: the first mention per line
+        position[owner[first]] = separator[first] + 3
+        named = right_after & (opening_name == name)
+        position[named] = starts[named] + 3
+        found.append(_tag_number(buf, position, digits, skip=skip))
+    return found[0], found[1]
+
+
+def _parameters(buf: np.ndarray, separator: np.ndarray, tag_end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The byte after each separator, and whether it names a parameter (a colon follows, inside the block)."""
+    name = np.take(buf, separator + 1, mode="clip")
+    return name, (np.take(buf, separator + 2, mode="clip") == ord(":")) & (separator + 1 < tag_end - 3)
+
+
+def _tag_number(buf: np.ndarray, position: np.ndarray, digits: int, *, skip: bytes = b"") -> np.ndarray:
+    """The number at each position (-1: none) of at most `digits` digits, after the bytes `skip` (d stands
+    for one digit); -1 where there is none or it is longer."""
+    result = np.full(len(position), -1, dtype=np.int64)
+    rows = np.flatnonzero(position >= 0)
+    width = len(skip) + digits + 1  # one more byte than the longest number: a longer one is seen and refused
+    if not len(rows) or len(buf) < width:
+        return result
+    window = _windows(buf, width)[np.minimum(position[rows], len(buf) - width)] - np.uint8(48)
+    ok = np.ones(len(rows), dtype=bool)
     for i, expected in enumerate(skip):
-        byte = buf[position + i]
-        ok &= (byte - np.uint8(48) < 10) if expected == ord("d") else (byte == expected)
-    # The next digits + 1 bytes as a matrix: the number is its leading digits (one more byte than the longest
-    # number allowed, so that a longer one is seen and refused).
-    window = buf[(position + len(skip))[:, None] + np.arange(digits + 1)[None, :]] - np.uint8(48)
-    is_digit = window < 10
-    count = np.where(is_digit.all(axis=1), digits + 1, is_digit.argmin(axis=1))
-    value = (window.astype(np.int64) * _POWERS[np.minimum(count, digits), : digits + 1]).sum(axis=1)
-    result = np.full(len(starts), -1, dtype=np.int64)
-    result[owner] = np.where(ok & (count > 0) & (count <= digits), value, -1)
+        ok &= (
+            (window[:, i] < 10) if expected == ord("d") else (window[:, i] == np.uint8((expected - 48) % 256))
+        )
+    number = window[:, len(skip) :]
+    is_digit = number < 10
+    count = is_digit.argmin(axis=1)
+    count[is_digit[np.arange(len(rows)), count]] = digits + 1  # all digits
+    leading = number * (np.arange(digits + 1, dtype=np.uint8) < count.astype(np.uint8)[:, None])
+    value = np.zeros(len(rows), dtype=np.int64)
+    for j in range(digits):
+        value *= 10
+        value += leading[:, j]
+    value //= _POWERS_OF_TEN[np.maximum(digits - count, 0)]
+    result[rows] = np.where(ok & (count > 0) & (count <= digits), value, -1)
     return result
 
 
-# Row n: the place values of an n-digit number's digits (10^(n-1) … 1), then zeros.
-_POWERS = np.array(
-    [[10 ** (n - 1 - j) if j < n else 0 for j in range(14)] for n in range(14)], dtype=np.int64
-)
+_POWERS_OF_TEN = 10 ** np.arange(19, dtype=np.int64)
+
+
+def _windows(buf: np.ndarray, width: int) -> np.ndarray:
+    """Every `width` consecutive bytes (row i starts at byte i), a view: indexing rows copies them."""
+    return np.lib.stride_tricks.sliding_window_view(buf, width)
 
 
 class _RangeXor:
@@ -271,16 +362,28 @@ class _RangeXor:
     8-byte words, corrected at both ends for the bytes of the partial words."""
 
     def __init__(self, buf: np.ndarray) -> None:
-        padded = np.concatenate((buf, np.zeros(8 - len(buf) % 8, dtype=np.uint8)))
-        self.words = padded.view("<u8")
-        self.running = np.concatenate((np.zeros(1, np.uint64), np.bitwise_xor.accumulate(self.words)))
+        self.n, self.whole = len(buf), len(buf) // 8
+        self.words = buf[: self.whole * 8].view("<u8")
+        tail = np.zeros(8, dtype=np.uint8)
+        tail[: self.n - self.whole * 8] = buf[self.whole * 8 :]
+        self.tail = tail.view("<u8")[0]
+        self.running = np.zeros(self.whole + 1, dtype=np.uint64)
+        np.bitwise_xor.accumulate(self.words, out=self.running[1:])
+
+    def _word(self, i: np.ndarray) -> np.ndarray:
+        if not self.whole:
+            return np.full(len(i), self.tail)
+        word = np.take(self.words, i, mode="clip")
+        word[i >= self.whole] = self.tail
+        return word
 
     def __call__(self, start: np.ndarray, end: np.ndarray) -> np.ndarray:
-        start, end = np.maximum(start, 0), np.maximum(end, start)
+        start = np.clip(start, 0, self.n)
+        end = np.clip(np.maximum(end, start), 0, self.n)
         first, last = start // 8, end // 8
         x = self.running[last] ^ self.running[first]
-        x ^= self.words[first] & _LOW_BYTES[start % 8]
-        x ^= self.words[last] & _LOW_BYTES[end % 8]
+        x ^= self._word(first) & _LOW_BYTES[start % 8]
+        x ^= self._word(last) & _LOW_BYTES[end % 8]
         for shift in (32, 16, 8):
             x ^= x >> np.uint64(shift)
         return (x & np.uint64(0xFF)).astype(np.int64)
@@ -290,63 +393,112 @@ class _RangeXor:
 _LOW_BYTES = np.array([(1 << (8 * n)) - 1 for n in range(8)], dtype=np.uint64)
 
 
-def _messages(
-    data: bytes, sentences: pl.DataFrame, rejected: dict[str, int]
-) -> tuple[pl.DataFrame, np.ndarray]:
-    """Whole messages as (time, start, length, fill) into a payload buffer: single sentences point into the
-    file, fragments are joined in order (by tag-block group, else by sequence id and channel) and appended
-    after it. A group that lacks a fragment or has them out of order is `incomplete`."""
-    single = sentences.filter(pl.col("total") == 1).select("time", "start", "length", "fill")
-    fragments = sentences.filter(pl.col("total") > 1).sort("key", "row", maintain_order=True)
-    payloads = [data[s : s + n].decode("ascii") for s, n in fragments.select("start", "length").iter_rows()]
-    fragments = fragments.with_columns(
-        payload=pl.Series(payloads, dtype=pl.String),
-        group=(pl.col("num") == 1).cast(pl.Int32).cum_sum().over("key"),
-    )
-    groups = fragments.group_by("key", "group", maintain_order=True).agg(
-        pl.col("time").drop_nulls().first(),
-        pl.col("payload").str.join(""),
-        pl.col("fill").last(),
-        fragments=pl.len(),
-        complete=(
-            (pl.col("group").first() > 0)
-            & (pl.len() == pl.col("total").first())
-            & (pl.col("total") == pl.col("total").first()).all()
-            & (pl.col("num") == pl.int_range(1, pl.len() + 1)).all()
-        ),
-    )
-    _count(rejected, Reason.INCOMPLETE, int(groups.filter(~pl.col("complete"))["fragments"].sum()))
-    whole = groups.filter("complete")
-    joined = "".join(whole["payload"].to_list()).encode("ascii")
-    lengths = whole["payload"].str.len_bytes().cast(pl.Int64)
-    whole = whole.select(
-        "time", start=len(data) + lengths.cum_sum() - lengths, length=lengths, fill=pl.col("fill")
-    )
-    buffer = np.frombuffer(data + joined + bytes(80), dtype=np.uint8)  # padding: a short payload reads zeros
-    messages = pl.concat([single, whole.cast(single.schema)]).filter(pl.col("length") > 0)
-    return messages, buffer
+@dataclass
+class _Payloads:
+    """Whole messages. A payload's `start` is a place in the file's bytes (below their length) or, past them,
+    in `extra` (the joined fragments of multi-part messages and the payloads of the file's last lines, then
+    zeros), so that MAX_CHARS characters can be read from every start."""
+
+    file: np.ndarray
+    extra: np.ndarray
+    start: np.ndarray
+    length: np.ndarray
+    fill: np.ndarray
+    time: np.ndarray  # microseconds since 1970 (UTC), -1 without
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    def take(self, rows: np.ndarray) -> _Payloads:
+        return _Payloads(
+            self.file, self.extra, self.start[rows], self.length[rows], self.fill[rows], self.time[rows]
+        )
+
+    def sixbits(self, chars: int) -> np.ndarray:
+        """A (messages × chars) matrix of the payloads' six-bit values, zero past a payload's end."""
+        n = len(self.file)
+        in_file = self.start < n
+        if in_file.all():
+            m = _windows(self.file, chars)[self.start] if len(self) else np.zeros((0, chars), np.uint8)
+        else:
+            m = np.empty((len(self), chars), dtype=np.uint8)
+            inside, outside = np.flatnonzero(in_file), np.flatnonzero(~in_file)
+            if len(inside):
+                m[inside] = _windows(self.file, chars)[self.start[inside]]
+            m[outside] = _windows(self.extra, chars)[self.start[outside] - n]
+        m -= np.uint8(48)  # '0'..'W' to 0..39, '`'..'w' to 48..71
+        m -= (m >= 40).view(np.uint8) << np.uint8(3)
+        short = np.flatnonzero(self.length < chars)  # these read past their payload: zero what follows it
+        if len(short):
+            m[short] = np.where(np.arange(chars) < self.length[short, None], m[short], np.uint8(0))
+        return m
 
 
-def _sixbits(buffer: np.ndarray, messages: pl.DataFrame, chars: int) -> np.ndarray:
-    """An (n, chars) matrix of the payloads' six-bit values, short payloads padded with zero bits."""
-    start = messages["start"].to_numpy()
-    length = messages["length"].to_numpy()
-    columns = np.arange(chars)
-    values = _SIXBIT8[buffer[start[:, None] + columns[None, :]]]
-    short = np.flatnonzero(length < chars)  # these read past their payload: zero what follows it
-    values[short] = np.where(columns[None, :] < length[short, None], values[short], np.uint8(0))
-    return values
+def _messages(buf: np.ndarray, sentences: _Sentences, rejected: dict[str, int]) -> _Payloads:
+    """Whole messages, single sentences in file order, then the multi-part ones: fragments joined in order
+    (by tag-block group, else by sequence id and channel). A group that lacks a fragment or has them out of
+    order is `incomplete`."""
+    s, n = sentences, len(buf)
+    single, many = np.flatnonzero(s.total == 1), np.flatnonzero(s.total > 1)
+    start, length, fill, time = s.start[single], s.length[single], s.fill[single], s.time[single]
+    # The last lines' payloads are copied after the file's bytes, with the joined fragments.
+    last = np.flatnonzero(start + MAX_CHARS > n)
+    pieces = [buf[_ranges(start[last], length[last])]]
+    start[last] = n + np.cumsum(length[last]) - length[last]
+    if len(many):
+        joined, size, group_fill, group_time = _reassembled(buf, s, many, rejected)
+        pieces.append(joined)
+        offset = n + len(pieces[0])
+        start = np.concatenate((start, offset + np.cumsum(size) - size))
+        length = np.concatenate((length, size))
+        fill = np.concatenate((fill, group_fill))
+        time = np.concatenate((time, group_time))
+    extra = np.concatenate([*pieces, np.zeros(MAX_CHARS, dtype=np.uint8)])
+    keep = np.flatnonzero(length > 0)
+    return _Payloads(buf, extra, start[keep], length[keep], fill[keep], time[keep])
+
+
+def _reassembled(
+    buf: np.ndarray, s: _Sentences, many: np.ndarray, rejected: dict[str, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The fragments `many` grouped: a group begins at a fragment number 1 or a new key, and is whole when
+    it holds fragments 1, 2 … total of one total. Returns the whole groups' joined payloads, and per group
+    its length, fill bits (of its last fragment) and time (of its first fragment that has one)."""
+    order = many[np.lexsort((s.line[many], s.key[many]))]
+    key, total, num, time = s.key[order], s.total[order], s.num[order], s.time[order]
+    begins = np.flatnonzero((num == 1) | (np.diff(key, prepend=key[0] - 1) != 0))
+    group = np.cumsum(np.isin(np.arange(len(order)), begins)) - 1
+    fragments = np.diff(np.append(begins, len(order)))
+    in_place = (num == np.arange(len(order)) - begins[group] + 1) & (total == total[begins][group])
+    complete = (np.bincount(group[~in_place], minlength=len(begins)) == 0) & (fragments == total[begins])
+    _count(rejected, Reason.INCOMPLETE, int(fragments[~complete].sum()))
+    timed = np.where(time >= 0, np.arange(len(order)), len(order))
+    first_timed = np.minimum.reduceat(timed, begins)
+    group_time = np.where(first_timed < len(order), time[np.minimum(first_timed, len(order) - 1)], -1)
+    whole = complete[group]
+    joined = buf[_ranges(s.start[order][whole], s.length[order][whole])]
+    size = np.add.reduceat(s.length[order], begins)
+    last = begins + fragments - 1
+    return joined, size[complete], s.fill[order][last][complete], group_time[complete]
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The positions of the bytes of ranges, one range after the other."""
+    offsets = np.cumsum(lengths) - lengths
+    return np.repeat(starts - offsets, lengths) + np.arange(int(lengths.sum()))
 
 
 def _bits(m: np.ndarray, start: int, width: int, *, signed: bool = False) -> np.ndarray:
     """Bits [start, start + width) of every row of a six-bit matrix, as integers (width ≤ 48)."""
     first, last = start // 6, (start + width - 1) // 6
-    acc = np.zeros(m.shape[0], dtype=np.int64)
-    for c in range(first, last + 1):
-        acc = (acc << 6) | m[:, c].astype(np.int64)
-    value = (acc >> ((last + 1) * 6 - start - width)) & ((1 << width) - 1)
+    value = m[:, first].astype(np.int64)
+    for c in range(first + 1, last + 1):
+        value <<= 6
+        value |= m[:, c]
+    value >>= (last + 1) * 6 - start - width
+    value &= (1 << width) - 1
     if signed:
-        value = np.where(value >= 1 << (width - 1), value - (1 << width), value)
+        value -= (value >> (width - 1)) << width
     return value
 
 
@@ -364,85 +516,75 @@ def _degrees(raw: np.ndarray, scale: int = 10) -> np.ndarray:
     return ((scale * raw + 3) // 6) / 1e6
 
 
-def _enough_bits(messages: pl.DataFrame, rejected: dict[str, int]) -> pl.DataFrame:
-    bits = messages["length"] * 6 - messages["fill"]
-    needed = messages["msg_type"].replace_strict(MIN_BITS, default=0, return_dtype=pl.Int64)
-    enough = bits >= needed
-    _count(rejected, Reason.SHORT, messages.height - int(enough.sum()))
-    return messages.filter(enough)
+def _times(micros: np.ndarray) -> pl.Series:
+    return pl.Series("time", micros, dtype=pl.Int64).cast(pl.Datetime("us", "UTC"))
 
 
-def _positions(buffer: np.ndarray, messages: pl.DataFrame, rejected: dict[str, int]) -> pl.DataFrame:
-    messages = _enough_bits(messages, rejected)
-    class_b = messages["msg_type"].is_in(CLASS_B_TYPES)
-    return pl.concat(
-        [
-            _position_fields(buffer, messages.filter(~class_b), 0),
-            _position_fields(buffer, messages.filter(class_b), -4),
-        ]
-    ).pipe(_available, rejected)
+def _nulls(name: str, n: int) -> pl.Series:
+    return pl.repeat(None, n, dtype=POSITION_SCHEMA[name], eager=True).alias(name)
 
 
-def _position_fields(buffer: np.ndarray, messages: pl.DataFrame, shift: int) -> pl.DataFrame:
+def _enough(
+    messages: _Payloads, kind: np.ndarray, of_kind: np.ndarray, rejected: dict[str, int]
+) -> np.ndarray:
+    """The rows of messages of a kind that carry enough bits; the others are counted `short`."""
+    rows = np.flatnonzero(of_kind)
+    enough = messages.length[rows] * 6 - messages.fill[rows] >= _MIN_BITS[kind[rows]]
+    _count(rejected, Reason.SHORT, len(rows) - int(enough.sum()))
+    return rows[enough]
+
+
+def _position_fields(messages: _Payloads, kind: np.ndarray, shift: int) -> pl.DataFrame:
     """Class A reports (1–3); class B (18, 19) has 8 reserved bits where class A has status and rate of turn,
     then the same fields 4 bits earlier (ITU-R M.1371 tables 46, 66 and 67)."""
-    m = _sixbits(buffer, messages, 28)
+    m = messages.sixbits(28)
+    n = len(messages)
+    return pl.DataFrame(
+        [
+            _times(messages.time),
+            pl.Series("mmsi", _bits(m, 8, 30)),
+            pl.Series("msg_type", kind.astype(np.int8)),
+            pl.Series("status", _bits(m, 38, 4).astype(np.int8)) if shift == 0 else _nulls("status", n),
+            pl.Series("sog_kn", _bits(m, 50 + shift, 10) / 10.0),
+            pl.Series("cog", _bits(m, 116 + shift, 12) / 10.0),
+            pl.Series("heading", _bits(m, 128 + shift, 9).astype(np.int16)),
+            pl.Series("lat", _degrees(_bits(m, 89 + shift, 27, signed=True))),
+            pl.Series("lon", _degrees(_bits(m, 61 + shift, 28, signed=True))),
+            pl.Series("second", _bits(m, 137 + shift, 6).astype(np.int8)),
+        ]
+    )
+
+
+def _long_range(messages: _Payloads, kind: np.ndarray, rows: np.ndarray) -> pl.DataFrame:
+    """Type 27, the long-range broadcast: 1/10 minute positions, whole knots and degrees (table 84)."""
+    m = messages.take(rows).sixbits(16)
     return pl.DataFrame(
         {
-            "time": messages["time"],
+            "time": _times(messages.time[rows]),
             "mmsi": _bits(m, 8, 30),
-            "msg_type": messages["msg_type"],
-            "status": _bits(m, 38, 4) if shift == 0 else pl.Series([None] * messages.height, dtype=pl.Int8),
-            "sog_kn": _bits(m, 50 + shift, 10) / 10.0,
-            "cog": _bits(m, 116 + shift, 12) / 10.0,
-            "heading": _bits(m, 128 + shift, 9),
-            "lat": _degrees(_bits(m, 89 + shift, 27, signed=True)),
-            "lon": _degrees(_bits(m, 61 + shift, 28, signed=True)),
-            "second": _bits(m, 137 + shift, 6),
+            "msg_type": kind[rows].astype(np.int8),
+            "status": _bits(m, 40, 4).astype(np.int8),
+            "sog_kn": _bits(m, 79, 6).astype(np.float64),
+            "cog": _bits(m, 85, 9).astype(np.float64),
+            "heading": _nulls("heading", len(rows)),
+            "lat": _degrees(_bits(m, 62, 17, signed=True), 10_000),
+            "lon": _degrees(_bits(m, 44, 18, signed=True), 10_000),
+            "second": _nulls("second", len(rows)),
         }
     ).cast(POSITION_SCHEMA)
 
 
-def _available(frame: pl.DataFrame, rejected: dict[str, int]) -> pl.DataFrame:
-    has_position = (frame["lat"].abs() <= 90) & (frame["lon"].abs() <= 180)
-    _count(rejected, Reason.NO_POSITION, frame.height - int(has_position.sum()))
-    return frame.filter(has_position)
-
-
-def _long_range(buffer: np.ndarray, messages: pl.DataFrame, rejected: dict[str, int]) -> pl.DataFrame:
-    """Type 27, the long-range broadcast: 1/10 minute positions, whole knots and degrees (table 84)."""
-    messages = _enough_bits(messages, rejected)
-    m = _sixbits(buffer, messages, 16)
-    frame = pl.DataFrame(
-        {
-            "time": messages["time"],
-            "mmsi": _bits(m, 8, 30),
-            "msg_type": messages["msg_type"],
-            "status": _bits(m, 40, 4),
-            "sog_kn": _bits(m, 79, 6).astype(np.float64),
-            "cog": _bits(m, 85, 9).astype(np.float64),
-            "heading": pl.Series([None] * messages.height, dtype=pl.Int16),
-            "lat": _degrees(_bits(m, 62, 17, signed=True), 10_000),
-            "lon": _degrees(_bits(m, 44, 18, signed=True), 10_000),
-            "second": pl.Series([None] * messages.height, dtype=pl.Int8),
-        }
-    )
-    return _available(frame.cast(POSITION_SCHEMA), rejected)
-
-
-def _static(buffer: np.ndarray, messages: pl.DataFrame, rejected: dict[str, int]) -> pl.DataFrame:
-    messages = _enough_bits(messages, rejected)
-    type5 = messages.filter(pl.col("msg_type") == 5)
-    type24 = messages.filter(pl.col("msg_type") == 24)
+def _static(messages: _Payloads, kind: np.ndarray, rejected: dict[str, int]) -> pl.DataFrame:
     frames = [pl.DataFrame(schema=STATIC_SCHEMA)]
-    if type5.height:
-        m = _sixbits(buffer, type5, 71)
+    five = _enough(messages, kind, kind == 5, rejected)
+    if len(five):
+        m = messages.take(five).sixbits(MAX_CHARS)
         frames.append(
             pl.DataFrame(
                 {
-                    "time": type5["time"],
+                    "time": _times(messages.time[five]),
                     "mmsi": _bits(m, 8, 30),
-                    "msg_type": type5["msg_type"],
+                    "msg_type": kind[five],
                     "imo": _bits(m, 40, 30),
                     "callsign": _text(m, 70, 7),
                     "name": _text(m, 112, 20),
@@ -456,19 +598,19 @@ def _static(buffer: np.ndarray, messages: pl.DataFrame, rejected: dict[str, int]
                 }
             )
         )
-    if type24.height:
-        m = _sixbits(buffer, type24, 28)
+    rows = _enough(messages, kind, kind == 24, rejected)
+    if len(rows):
+        m = messages.take(rows).sixbits(28)
         part = _bits(m, 38, 2)
-        type24 = type24.with_columns(part=part).filter(pl.col("part") <= 1)
-        m = m[part <= 1]
-        a = pl.Series(_bits(m, 38, 2) == 0)
+        rows, m, part = rows[part <= 1], m[part <= 1], part[part <= 1]
+        a = pl.Series(part == 0)
         frames.append(
             pl.DataFrame(
                 {
-                    "time": type24["time"],
+                    "time": _times(messages.time[rows]),
                     "mmsi": _bits(m, 8, 30),
-                    "msg_type": type24["msg_type"],
-                    "part": type24["part"],
+                    "msg_type": kind[rows],
+                    "part": part,
                     "name": _text(m, 40, 20),
                     "ship_type": _bits(m, 40, 8),
                     "callsign": _text(m, 90, 7),

@@ -13,8 +13,9 @@ again.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -109,3 +110,33 @@ def scan(area: str, root: Path | None = None) -> pl.LazyFrame | None:
     folder = (root or lake_root()) / area
     files = sorted(folder.glob("date=*/part-*.parquet")) if folder.is_dir() else []
     return pl.scan_parquet(files) if files else None
+
+
+def scan_days(area: str, days: Iterable[date], root: Path | None = None) -> pl.LazyFrame | None:
+    """The parts of the given days (China time) only, or None when they hold nothing: a page that shows a day
+    lists that day's folder, not a year of them."""
+    base = root or lake_root()
+    files = [p for day in days for _, p in lake.parts(lake.partition(base, area, day.isoformat()))]
+    return pl.scan_parquet(files) if files else None
+
+
+Parts = dict[str, list[tuple[int, Path]]]  # per day (YYYY-MM-DD), its parts by number
+
+
+def parts(area: str, root: Path | None = None) -> Parts:
+    """The parts an area holds now, per day: what a reader reads, whatever is written meanwhile."""
+    root = root or lake_root()
+    return {day: lake.parts(lake.partition(root, area, day)) for day in lake.days(root, area)}
+
+
+def read(
+    held: Parts, days: Iterable[str], schema: pl.Schema, *, mmsi: Iterable[int] | None = None
+) -> pl.DataFrame:
+    """The rows of the given days' parts (of `held`), or only those of some vessels."""
+    files = [path for day in sorted(set(days)) for _, path in held.get(day, [])]
+    if not files:
+        return pl.DataFrame(schema=schema)
+    frame = pl.scan_parquet(files)
+    if mmsi is not None:
+        frame = frame.filter(pl.col("mmsi").is_in(list(mmsi)))
+    return frame.collect()

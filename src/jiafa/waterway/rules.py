@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -21,6 +22,11 @@ from shapely.geometry.base import BaseGeometry
 from jiafa.waterway.geometry import EARTH_RADIUS_M, metres_per_degree
 
 KNOT_M_S = 1852 / 3600
+# How far from a moment AIS is looked for: the reports before and after a checkpoint sighting, the previous
+# report of an MMSI, the static name a vessel last gave. A day: class A vessels report their position every
+# few seconds to three minutes and their name every six minutes, so a day without either says all there is
+# to say (silent that long); and detection reads a bounded stretch of the lake around new days.
+LOOKAROUND = timedelta(days=1)
 
 
 class Rule(StrEnum):
@@ -47,6 +53,36 @@ LABELS = {
     Rule.MUCK_NO_PERMIT: "渣土船无有效运输许可",
     Rule.MUCK_OUTSIDE_DUMPING_ZONE: "渣土船在指定消纳点以外卸载",
     Rule.MUCK_NEVER_DUMPED: "渣土船装载后未到达指定消纳点",
+}
+
+
+# The rule data (law/data/rules/waterway.json, under `waterway.`) each rule judges by: a finding cites their
+# basis, its evidence pack their values.
+_STOP = ("stop.start_kn", "stop.end_kn", "zone.margin_m")
+SETTINGS = {
+    Rule.ILLEGAL_BERTHING: (*_STOP, "berthing.min_minutes"),
+    Rule.UNLICENSED_DOCK: (*_STOP, "berthing.min_minutes"),
+    Rule.AIS_DARK: ("dark.gap_minutes",),
+    Rule.NAME_MISMATCH: (
+        "identity.window_minutes",
+        "identity.checkpoint_radius_m",
+        "identity.ocr_confidence_min",
+    ),
+    Rule.SHARED_MMSI: ("identity.max_speed_kn",),
+    Rule.MUCK_NO_PERMIT: (*_STOP, "muck.unload_min_minutes"),
+    Rule.MUCK_OUTSIDE_DUMPING_ZONE: (*_STOP, "muck.unload_min_minutes", "muck.voyage_hours"),
+    Rule.MUCK_NEVER_DUMPED: (*_STOP, "muck.unload_min_minutes", "muck.voyage_hours"),
+}
+# What `value` and `threshold` of a finding measure, by rule.
+UNITS = {
+    Rule.ILLEGAL_BERTHING: "分钟（停泊时长）",
+    Rule.UNLICENSED_DOCK: "分钟（停泊时长）",
+    Rule.AIS_DARK: "分钟（AIS 信号间隔）",
+    Rule.NAME_MISMATCH: "船名识别置信度",
+    Rule.SHARED_MMSI: "节（推算航速）",
+    Rule.MUCK_NO_PERMIT: "分钟（停泊时长）",
+    Rule.MUCK_OUTSIDE_DUMPING_ZONE: "分钟（停泊时长）",
+    Rule.MUCK_NEVER_DUMPED: "次（到达消纳点）",
 }
 
 
@@ -78,28 +114,37 @@ def _by_vessel(positions: pl.DataFrame) -> pl.DataFrame:
     return positions.sort("mmsi", "time")
 
 
-def _hysteresis(enter: pl.Expr, leave: pl.Expr, value: pl.Expr | None = None) -> pl.Expr:
-    """A state per row of one vessel's track: on (or `value`, a non-negative id) from a row where `enter`
-    holds until a row where `leave` holds; rows in between keep the state they had. Off is False (or null
-    for an id). Call on rows sorted by vessel and time."""
+def _begins(*columns: str) -> pl.Expr:
+    """Whether a row begins a new stretch: its value of one of `columns` differs from the previous row's (the
+    first row begins one). The rules use it instead of windows over vessels (`.over("mmsi")`), which cost
+    as much again on millions of reports; rows are sorted by vessel and time."""
+    begins = pl.lit(False)
+    for column in columns:
+        begins = begins | pl.col(column).ne_missing(pl.col(column).shift(1))
+    return begins
+
+
+def _hysteresis(enter: pl.Expr, leave: pl.Expr, begins: pl.Expr, value: pl.Expr | None = None) -> pl.Expr:
+    """A state per row of a track: on (or `value`, a non-negative id) from a row where `enter` holds until a
+    row where `leave` holds; rows in between keep the state they had. Off is False (or null for an id). Each
+    stretch of rows (a row where `begins` holds begins one: a vessel, see `_begins`) starts off. Call on rows
+    sorted by vessel and time."""
     if value is None:
-        signal = pl.when(enter).then(True).when(leave).then(False)
-        return signal.forward_fill().over("mmsi").fill_null(False)
-    state = pl.when(enter).then(value).when(leave).then(-1).forward_fill().over("mmsi")
+        signal = pl.when(enter).then(True).when(leave | begins).then(False)
+        return signal.forward_fill().fill_null(False)
+    state = pl.when(enter).then(value).when(leave | begins).then(-1).forward_fill()
     return pl.when(state >= 0).then(state)
 
 
-def _runs(frame: pl.DataFrame, state: str, key: str | None = None) -> pl.DataFrame:
-    """The stretches of consecutive rows of one vessel where `state` holds (and `key`, if given, stays the
-    same): `mmsi`, `start`, `end`, `minutes`, the mean position, the number of reports, and `key`."""
-    changed = pl.col(state) != pl.col(state).shift(1)
-    if key is not None:
-        changed = changed | pl.col(key).ne_missing(pl.col(key).shift(1))
-    keys = ["mmsi", "_run"] + ([key] if key else [])
+def _runs(frame: pl.DataFrame, state: str, keys: tuple[str, ...] = ()) -> pl.DataFrame:
+    """The stretches of consecutive rows of one vessel where `state` holds (and the `keys` stay the same):
+    `mmsi`, `start`, `end`, `minutes`, the mean position, the number of reports, and the keys. A silence
+    of the vessel (`_stretch`, see `with_stopped`) ends a stretch too."""
+    keys = tuple(k for k in (*keys, "_stretch") if k in frame.columns)
     return (
-        frame.with_columns(_run=changed.over("mmsi").fill_null(True).cum_sum())
+        frame.with_columns(_run=_begins("mmsi", state, *keys).cum_sum())
         .filter(pl.col(state))
-        .group_by(keys, maintain_order=True)
+        .group_by(["mmsi", "_run", *keys], maintain_order=True)
         .agg(
             start=pl.col("time").first(),
             end=pl.col("time").last(),
@@ -108,14 +153,23 @@ def _runs(frame: pl.DataFrame, state: str, key: str | None = None) -> pl.DataFra
             reports=pl.len(),
         )
         .with_columns(minutes=(pl.col("end") - pl.col("start")).dt.total_seconds() / 60)
-        .drop("_run")
+        .drop("_run", "_stretch", strict=False)
     )
 
 
-def with_stopped(positions: pl.DataFrame, *, start_kn: float, end_kn: float) -> pl.DataFrame:
-    """Each report with `stopped`: speed ≤ `start_kn` starts a stop, ≥ `end_kn` ends it (GFW hysteresis)."""
-    return _by_vessel(positions).with_columns(
-        stopped=_hysteresis(pl.col("sog_kn") <= start_kn, pl.col("sog_kn") >= end_kn)
+def with_stopped(
+    positions: pl.DataFrame, *, start_kn: float, end_kn: float, within: timedelta = LOOKAROUND
+) -> pl.DataFrame:
+    """Each report with `stopped`: speed ≤ `start_kn` starts a stop, ≥ `end_kn` ends it (GFW hysteresis).
+    A report more than `within` after the vessel's previous one starts afresh (`_stretch` numbers the
+    vessels' stretches between such silences): what it did meanwhile is not known."""
+    silence = (pl.col("time") - pl.col("time").shift(1)) > within
+    return (
+        _by_vessel(positions)
+        .with_columns(_stretch=(_begins("mmsi") | silence).cum_sum())
+        .with_columns(
+            stopped=_hysteresis(pl.col("sog_kn") <= start_kn, pl.col("sog_kn") >= end_kn, _begins("_stretch"))
+        )
     )
 
 
@@ -174,28 +228,48 @@ def _candidates(shapes: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.nd
     return pairs["point"].to_numpy().astype(np.int64), pairs["shape"].to_numpy().astype(np.int64)
 
 
-def with_zones(positions: pl.DataFrame, zones: list[Zone], *, margin_m: float) -> pl.DataFrame:
+def with_zones(
+    positions: pl.DataFrame, zones: list[Zone], *, margin_m: float, begins: pl.Expr | None = None
+) -> pl.DataFrame:
     """Each report (sorted by vessel and time) with `zone`: the zone the vessel is in. Entering takes a report
-    inside the polygon; leaving, one outside the polygon grown by `margin_m`."""
+    inside the polygon; leaving, one outside the polygon grown by `margin_m`. Each vessel, or each stretch
+    of rows `begins` begins, starts outside every zone."""
     frame = _by_vessel(positions)
     inner, outer = _zone_of(zones, frame["lon"].to_numpy(), frame["lat"].to_numpy(), margin_m)
     frame = frame.with_columns(_inner=pl.Series(inner), _outer=pl.Series(outer))
     entering = pl.col("_inner") >= 0
     return frame.with_columns(
-        zone=_hysteresis(entering, pl.col("_outer") < 0, pl.when(entering).then(pl.col("_inner")))
+        zone=_hysteresis(
+            entering,
+            pl.col("_outer") < 0,
+            _begins("mmsi") if begins is None else begins,
+            pl.when(entering).then(pl.col("_inner")),
+        )
     ).drop("_inner", "_outer")
 
 
 def dwells(
-    positions: pl.DataFrame, zones: list[Zone], *, start_kn: float, end_kn: float, margin_m: float
+    positions: pl.DataFrame,
+    zones: list[Zone],
+    *,
+    start_kn: float,
+    end_kn: float,
+    margin_m: float,
+    since: datetime | None = None,
 ) -> pl.DataFrame:
     """Stretches stopped inside a zone, with `zone` and `minutes`. Only stopped reports, and the one before
-    each stop (where the vessel entered), are placed in zones: a dwell can't span a report under way."""
+    each stop (where the vessel entered), are placed in zones, each stop on its own: a dwell can't span a
+    report under way. With `since`, only dwells that end at or after it (earlier ones may be cut short by
+    the start of the reports given)."""
     tracked = with_stopped(positions, start_kn=start_kn, end_kn=end_kn)
-    tracked = tracked.filter(pl.col("stopped") | pl.col("stopped").shift(-1).over("mmsi").fill_null(False))
-    tracked = with_zones(tracked, zones, margin_m=margin_m)
+    next_stopped = pl.when(pl.col("_stretch") == pl.col("_stretch").shift(-1)).then(
+        pl.col("stopped").shift(-1)
+    )
+    tracked = tracked.filter(pl.col("stopped") | next_stopped.fill_null(False))
+    tracked = with_zones(tracked, zones, margin_m=margin_m, begins=_begins("_stretch") | ~pl.col("stopped"))
     tracked = tracked.with_columns(dwelling=pl.col("stopped") & pl.col("zone").is_not_null())
-    return _runs(tracked, "dwelling", key="zone")
+    found = _runs(tracked, "dwelling", keys=("zone",))
+    return found if since is None else found.filter(pl.col("end") >= since)
 
 
 def illegal_berthing(
@@ -206,9 +280,10 @@ def illegal_berthing(
     end_kn: float,
     margin_m: float,
     min_minutes: float,
+    since: datetime | None = None,
 ) -> pl.DataFrame:
     """Stopped at least `min_minutes` in a no-berthing zone, or at a dock or berth that is not licensed and
-    does not admit that vessel (operation at an unlicensed dock)."""
+    does not admit that vessel (operation at an unlicensed dock). `since` as for `dwells`."""
     rule_of = {}
     for zone in zones:
         if zone.kind == "no_berthing":
@@ -216,7 +291,7 @@ def illegal_berthing(
         elif zone.kind in ("dock", "berth") and not zone.licensed:
             rule_of[zone.id] = (zone, Rule.UNLICENSED_DOCK)
     watched = [zone for zone, _ in rule_of.values()]
-    stays = dwells(positions, watched, start_kn=start_kn, end_kn=end_kn, margin_m=margin_m)
+    stays = dwells(positions, watched, start_kn=start_kn, end_kn=end_kn, margin_m=margin_m, since=since)
     stays = stays.filter(pl.col("minutes") >= min_minutes)
     allowed = [(zone.id, mmsi) for zone, _ in rule_of.values() for mmsi in zone.allowed]
     if allowed:
@@ -232,6 +307,11 @@ def illegal_berthing(
             )
         ]
     )
+
+
+def _moment(moment: datetime) -> pl.Expr:
+    """A time as the lake holds times (microseconds, UTC)."""
+    return pl.lit(moment.astimezone(UTC)).dt.cast_time_unit("us")
 
 
 def _findings(frames: list[pl.DataFrame]) -> pl.DataFrame:
@@ -278,20 +358,23 @@ def _metres(lat1: pl.Expr, lon1: pl.Expr, lat2: pl.Expr, lon2: pl.Expr) -> pl.Ex
     return 2 * EARTH_RADIUS_M * a.sqrt().arcsin()
 
 
-def shared_mmsi(positions: pl.DataFrame, *, max_speed_kn: float) -> pl.DataFrame:
-    """Consecutive reports of one MMSI farther apart than `max_speed_kn` allows: two transmitters share it.
-    Reports of the same second count as one second apart."""
+def shared_mmsi(
+    positions: pl.DataFrame, *, max_speed_kn: float, within: timedelta = LOOKAROUND
+) -> pl.DataFrame:
+    """Consecutive reports of one MMSI, at most `within` apart, farther apart than `max_speed_kn` allows:
+    two transmitters share it. Reports of the same second count as one second apart."""
+    same = pl.col("mmsi") == pl.col("mmsi").shift(1)
     frame = _by_vessel(positions).with_columns(
-        prev_time=pl.col("time").shift(1).over("mmsi"),
-        prev_lat=pl.col("lat").shift(1).over("mmsi"),
-        prev_lon=pl.col("lon").shift(1).over("mmsi"),
+        prev_time=pl.when(same).then(pl.col("time").shift(1)),
+        prev_lat=pl.when(same).then(pl.col("lat").shift(1)),
+        prev_lon=pl.when(same).then(pl.col("lon").shift(1)),
     )
     seconds = (pl.col("time") - pl.col("prev_time")).dt.total_seconds(fractional=True).clip(lower_bound=1.0)
     knots = _metres(pl.col("prev_lat"), pl.col("prev_lon"), pl.col("lat"), pl.col("lon")) / seconds / KNOT_M_S
     return _findings(
         [
             frame.with_columns(value=knots)
-            .filter(pl.col("value") > max_speed_kn)
+            .filter((pl.col("value") > max_speed_kn) & (pl.col("time") - pl.col("prev_time") <= within))
             .select(
                 "mmsi",
                 "lat",
@@ -307,12 +390,19 @@ def shared_mmsi(positions: pl.DataFrame, *, max_speed_kn: float) -> pl.DataFrame
 
 
 def ais_dark(
-    positions: pl.DataFrame, sightings: pl.DataFrame, *, gap_minutes: dict[str, float]
+    positions: pl.DataFrame,
+    sightings: pl.DataFrame,
+    *,
+    gap_minutes: dict[str, float],
+    within: timedelta = LOOKAROUND,
+    horizon: datetime | None = None,
 ) -> pl.DataFrame:
     """A vessel a checkpoint saw (`sightings`: `mmsi` from the register by the read name, `time`,
     `checkpoint`, `waterway`, `record_id`) while its AIS was silent: the reports before and after the sighting
-    are more than the waterway's gap apart (`gap_minutes[waterway]`, else `gap_minutes["default"]`), or there
-    is none."""
+    are more than the waterway's gap apart (`gap_minutes[waterway]`, else `gap_minutes["default"]`). They are
+    looked for within `within` of the sighting: none there counts as silence that long. Reports after
+    `horizon` are not known yet (None: all are known): a sighting whose silence so far is within the gap is
+    judged when more reports come. `value` is the gap in minutes (null without a report on both sides)."""
     if sightings.is_empty():
         return _findings([])
     track = positions.select("mmsi", "time").sort("time")
@@ -323,6 +413,7 @@ def ais_dark(
         right_on="before",
         by="mmsi",
         strategy="backward",
+        tolerance=within,
         check_sortedness=False,
     )
     both = before.join_asof(
@@ -331,21 +422,25 @@ def ais_dark(
         right_on="after",
         by="mmsi",
         strategy="forward",
+        tolerance=within,
         check_sortedness=False,
     )
     default = gap_minutes["default"]
     limit = pl.col("waterway").replace_strict(gap_minutes, default=default, return_dtype=pl.Float64)
-    gap = (pl.col("after") - pl.col("before")).dt.total_seconds() / 60
+    known = pl.col("time") + within
+    if horizon is not None:
+        known = pl.min_horizontal(known, _moment(horizon))
+    silence = pl.coalesce("after", known) - pl.coalesce("before", pl.col("time") - within)
     return _findings(
         [
-            both.with_columns(value=gap, threshold=limit)
-            .filter(pl.col("value").is_null() | (pl.col("value") > pl.col("threshold")))
+            both.with_columns(threshold=limit)
+            .filter(silence.dt.total_seconds() / 60 > pl.col("threshold"))
             .select(
                 "mmsi",
                 "checkpoint",
                 "record_id",
-                "value",
                 "threshold",
+                value=(pl.col("after") - pl.col("before")).dt.total_seconds() / 60,
                 start=pl.coalesce("before", "time"),
                 end=pl.coalesce("after", "time"),
                 rule=pl.lit(str(Rule.AIS_DARK)),
@@ -372,14 +467,16 @@ def name_mismatch(
     radius_m: float,
     confidence_min: float,
     registered: pl.DataFrame | None = None,
+    within: timedelta = LOOKAROUND,
 ) -> pl.DataFrame:
     """A checkpoint record (`passages`: `record_id`, `checkpoint`, `time`, `ship_name`, `confidence`) whose
     name, read with enough confidence, is the name of none of the vessels that reported a position within
     `radius_m` of the checkpoint (`checkpoints`: `checkpoint`, `lat`, `lon`) within ±`window_minutes`: the
     finding names the one nearest in time. A vessel's name is the register's (`registered`: `mmsi`, `name`)
     where it holds the MMSI — the name painted on the hull, which the camera reads (AIS carries names in Latin
-    letters, Chinese inland vessels' in pinyin) — else its AIS static name. On a busy waterway several vessels
-    pass a checkpoint within minutes: the read is compared with each of them, not only the nearest."""
+    letters, Chinese inland vessels' in pinyin) — else the AIS static name it last gave, within `within`
+    before the record. On a busy waterway several vessels pass a checkpoint within minutes: the read is
+    compared with each of them, not only the nearest."""
     reads = passages.filter(pl.col("confidence") >= confidence_min).join(checkpoints, on="checkpoint")
     if reads.is_empty() or positions.is_empty():
         return _findings([])
@@ -419,6 +516,7 @@ def name_mismatch(
         right_on="name_time",
         by="mmsi",
         strategy="backward",
+        tolerance=within,
         check_sortedness=False,
     )
     book = registered.select("mmsi", registered_name="name") if registered is not None else None
@@ -470,11 +568,18 @@ def muck(
     end_kn: float,
     margin_m: float,
     unload_minutes: float,
+    voyage_hours: float,
+    horizon: datetime | None = None,
+    since: datetime | None = None,
 ) -> pl.DataFrame:
     """A muck vessel's stops of at least `unload_minutes` (loading or unloading) judged against its permit on
-    the stop's day (China time): none valid → no permit; a stop outside the permit's loading and dumping
-    zones after loading → unloading outside the designated zone; a loading stop followed by no stop in the
-    dumping zone before the next loading or the end of the track → never reached it."""
+    the stop's day (China time): none valid → no permit. A stop at the permit's loading zone starts a voyage
+    of `voyage_hours` from the stop's end: a stop outside the loading and dumping zones that begins within
+    it, before any stop at the dumping zone → unloading outside the designated zone; no stop at the dumping
+    zone beginning within it, before the next loading → never reached it. A voyage is judged once it is over:
+    at the next loading, or when `horizon` (the end of the reports known; None: all are) passes its end.
+    `since`: only stops, and voyages whose loading stop, ending at or after it (earlier ones may be cut short
+    by the start of the reports given)."""
     vessels = list(muck_vessels)
     track = positions.filter(pl.col("mmsi").is_in(vessels))
     all_stops = stops(track, start_kn=start_kn, end_kn=end_kn).filter(pl.col("minutes") >= unload_minutes)
@@ -500,7 +605,8 @@ def muck(
         .unique(["mmsi", "start"], keep="first")
         .sort("mmsi", "start")
     )
-    no_permit = judged.filter(~pl.col("valid")).with_columns(
+    recent = pl.lit(True) if since is None else pl.col("end") >= since
+    no_permit = judged.filter(~pl.col("valid") & recent).with_columns(
         rule=pl.lit(str(Rule.MUCK_NO_PERMIT)),
         value=pl.col("minutes"),
         threshold=pl.lit(float(unload_minutes)),
@@ -512,43 +618,132 @@ def muck(
     _, zone_id = _zone_of(
         list(zones.values()), permitted["lon"].to_numpy(), permitted["lat"].to_numpy(), margin_m
     )
-    permitted = permitted.with_columns(
-        at_loading=pl.Series(zone_id) == pl.col("loading_zone"),
-        at_dumping=pl.Series(zone_id) == pl.col("dumping_zone"),
-    )
-    # Loaded from a stop at the loading zone until a stop at the dumping zone.
-    loaded = (
-        pl.when(pl.col("at_loading"))
-        .then(True)
-        .when(pl.col("at_dumping"))
-        .then(False)
-        .forward_fill()
-        .over("mmsi")
-    )
-    permitted = permitted.with_columns(
-        loaded_before=loaded.shift(1).over("mmsi").fill_null(False),
-        trip=pl.col("at_loading").cast(pl.Int32).cum_sum().over("mmsi"),
+    voyage = timedelta(hours=voyage_hours)
+    trip = ["mmsi", "trip"]
+    permitted = (
+        permitted.with_columns(
+            at_loading=pl.Series(zone_id) == pl.col("loading_zone"),
+            at_dumping=pl.Series(zone_id) == pl.col("dumping_zone"),
+        )
+        .with_columns(trip=pl.col("at_loading").cast(pl.Int32).cum_sum().over("mmsi"))
+        .filter(pl.col("trip") > 0)
+        .with_columns(
+            # The trip's first stop is its loading stop; the voyage runs from its end.
+            loaded_end=pl.col("end").first().over(trip),
+            last_trip=pl.col("trip") == pl.col("trip").max().over("mmsi"),
+        )
+        .with_columns(
+            in_voyage=~pl.col("at_loading") & (pl.col("start") <= pl.col("loaded_end") + voyage),
+        )
+        .with_columns(
+            reached=pl.col("start").filter(pl.col("in_voyage") & pl.col("at_dumping")).min().over(trip),
+        )
     )
     outside = permitted.filter(
-        pl.col("loaded_before") & ~pl.col("at_loading") & ~pl.col("at_dumping")
+        pl.col("in_voyage")
+        & ~pl.col("at_dumping")
+        & (pl.col("reached").is_null() | (pl.col("start") < pl.col("reached")))
+        & recent
     ).with_columns(
         rule=pl.lit(str(Rule.MUCK_OUTSIDE_DUMPING_ZONE)),
         value=pl.col("minutes"),
         threshold=pl.lit(float(unload_minutes)),
     )
+    over = pl.lit(True)
+    if horizon is not None:
+        ended = _moment(horizon) >= pl.col("loaded_end").first() + voyage
+        over = ~pl.col("last_trip").first() | ended
     trips = (
-        permitted.filter(pl.col("trip") > 0)
-        .group_by("mmsi", "trip", maintain_order=True)
+        permitted.filter(pl.col("at_loading") | pl.col("in_voyage"))
+        .group_by(trip, maintain_order=True)
         .agg(
             start=pl.col("start").first(),
-            end=pl.col("end").last(),
+            end=pl.col("end").max(),
             lat=pl.col("lat").first(),
             lon=pl.col("lon").first(),
-            dumped=pl.col("at_dumping").any(),
+            loaded_end=pl.col("loaded_end").first(),
+            dumped=pl.col("reached").first().is_not_null(),
+            over=over,
             zone=pl.col("dumping_zone").first(),
         )
     )
-    never = trips.filter(~pl.col("dumped")).with_columns(
-        rule=pl.lit(str(Rule.MUCK_NEVER_DUMPED)), value=pl.lit(0.0), threshold=pl.lit(1.0)
-    )
+    never = trips.filter(
+        ~pl.col("dumped") & pl.col("over") & (True if since is None else pl.col("loaded_end") >= since)
+    ).with_columns(rule=pl.lit(str(Rule.MUCK_NEVER_DUMPED)), value=pl.lit(0.0), threshold=pl.lit(1.0))
     return _findings([no_permit, outside, never])
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Track segments
+
+
+def segments(
+    positions: pl.DataFrame,
+    findings: pl.DataFrame,
+    *,
+    margin: timedelta,
+    max_points: int,
+    start_kn: float,
+    end_kn: float,
+) -> list[list[list[object]]]:
+    """Per finding (`mmsi`, `start`, `end`), its vessel's reports from `margin` before its start to `margin`
+    after its end as [UTC ISO time, lat, lon, knots], thinned to about `max_points`: every n-th report, and
+    always the first and last, those at the finding's start and end, and the first and last of each stop
+    (hysteresis as in `with_stopped`). One join over all findings."""
+    if findings.is_empty():
+        return []
+    theirs = positions.filter(pl.col("mmsi").is_in(findings["mmsi"].unique().implode()))
+    tracked = with_stopped(
+        theirs.select("mmsi", "time", "lat", "lon", "sog_kn"), start_kn=start_kn, end_kn=end_kn
+    )
+    stretch = pl.col("_stretch")
+    before = ((stretch == stretch.shift(1)) & pl.col("stopped").shift(1)).fill_null(False)
+    after = ((stretch == stretch.shift(-1)) & pl.col("stopped").shift(-1)).fill_null(False)
+    tracked = tracked.with_columns(edge=pl.col("stopped") & ~(before & after)).with_row_index("row")
+    # Each finding's reports are a run of rows (sorted by vessel and time): its first and last row.
+    wanted = findings.select("mmsi", "start", "end").with_row_index("finding")
+    wanted = wanted.with_columns(lo=pl.col("start") - margin, hi=pl.col("end") + margin)
+    by_time = tracked.select("mmsi", "time", "row").sort("time")
+    nearest: dict[str, Any] = {"right_on": "time", "by": "mmsi", "check_sortedness": False}
+    bounds = (
+        wanted.sort("lo")
+        .join_asof(by_time.rename({"row": "first"}), left_on="lo", strategy="forward", **nearest)
+        .drop("time")
+        .sort("hi")
+        .join_asof(by_time.rename({"row": "last"}), left_on="hi", strategy="backward", **nearest)
+        .filter(pl.col("first") <= pl.col("last"))
+        .sort("finding")
+    )
+    first, count = (
+        bounds["first"].to_numpy().astype(np.int64),
+        (bounds["last"] - bounds["first"] + 1).to_numpy(),
+    )
+    count = count.astype(np.int64)
+    step = -(-count // max_points)  # every so many reports, to keep about max_points
+    rows = np.repeat(first - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
+    i = rows - np.repeat(first, count)
+    segment = (
+        tracked[rows]
+        .with_columns(
+            finding=pl.Series(np.repeat(bounds["finding"].to_numpy(), count)),
+            keep=pl.Series((i % np.repeat(step, count) == 0) | (i == np.repeat(count - 1, count))),
+        )
+        .join(wanted.select("finding", "start", "end"), on="finding", maintain_order="left")
+        .filter(
+            pl.col("keep")
+            | pl.col("edge")
+            | (pl.col("time") == pl.col("start"))
+            | (pl.col("time") == pl.col("end"))
+        )
+        .group_by("finding", maintain_order=True)
+        .agg(
+            pl.col("time").dt.convert_time_zone("UTC").dt.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            pl.col("lat").round(6),
+            pl.col("lon").round(6),
+            pl.col("sog_kn").round(1),
+        )
+    )
+    points: list[list[list[object]]] = [[] for _ in range(findings.height)]
+    for finding, times, lats, lons, knots in segment.iter_rows():
+        points[finding] = [list(p) for p in zip(times, lats, lons, knots, strict=True)]
+    return points

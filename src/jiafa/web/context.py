@@ -22,7 +22,7 @@ NAV = (
     NavItem("案件办理", "cases:list", "enforce"),
     NavItem("非现场治超", "overload:queue", "enforce", Perm.FINDING_VIEW),
     NavItem("治超站点", "stations:list", "enforce", Perm.FINDING_VIEW),
-    NavItem("水网睿控", None, "enforce", hint="AIS 与卡口发现涉嫌违法船舶"),
+    NavItem("水网睿控", "waterway:queue", "enforce", Perm.WATERWAY_VIEW),
     NavItem("大件运输许可", "permits:queue", "enforce", Perm.PERMIT_VIEW),
     NavItem("期间计算器", "law:calculator", "enforce"),
     NavItem("证据库", "evidence:list", "data", Perm.EVIDENCE_VIEW),

@@ -25,6 +25,7 @@ from jiafa.core.throttle import check_login_allowed
 from jiafa.law import schedules
 from jiafa.law.calendar import NoScheduleError
 from jiafa.overload import review
+from jiafa.waterway import findings as waterway_findings
 
 
 class LoginForm(AuthenticationForm):
@@ -106,6 +107,9 @@ def home(request: AuthedRequest) -> HttpResponse:
         "units": jurisdiction.units(user).count(),
         "evidence_count": jurisdiction.visible(EvidenceItem.objects.all(), user).count(),
         "findings": review.today_counts(user) if can(user, Perm.FINDING_VIEW) else None,
+        "waterway_pending": waterway_findings.pending(user).count()
+        if can(user, Perm.WATERWAY_VIEW)
+        else None,
         "open_cases": open_cases.count(),
         "my_open_cases": open_cases.filter(officers=user).count(),
         "overdue_cases": open_cases.filter(watch.overdue_q(now_local.date())).count(),

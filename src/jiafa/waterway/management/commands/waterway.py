@@ -24,17 +24,25 @@ class Command(JiafaCommand):
             help="接收时间（ISO 8601，含时区），用于没有标签块时间的 NMEA 语句；不给时这些语句不予导入",
         )
         self.add_json_flag(ingest)
-        detect = sub.add_parser("detect", help="对湖中全部轨迹与卡口记录运行检测规则，生成疑似违法线索")
+        detect = sub.add_parser(
+            "detect",
+            help="对上次检测以来新导入的轨迹与卡口记录（及各规则所需的前后数据）运行检测规则，生成疑似违法线索",
+        )
+        detect.add_argument("--all", action="store_true", help="重新检查湖中全部数据，而不只是新导入的日期")
         self.add_json_flag(detect)
 
     def handle(self, *args: Any, **options: Any) -> None:
         {"ingest": self._ingest, "detect": self._detect}[options["waterway_command"]](options)
 
     def _detect(self, options: dict[str, Any]) -> None:
-        result = actions.detect()
+        result = actions.detect(everything=options["all"])
+        if not result.days:
+            self.emit(options, result.as_dict(), "上次检测以来没有新导入的数据")
+            return
         text = (
-            f"检查 AIS 位置 {result.positions} 条、卡口记录 {result.passages} 条；"
-            f"检出 {result.found} 条，新增疑似违法线索 {result.created} 条"
+            f"检查 {result.days[0]} 至 {result.days[-1]} 的新数据（{len(result.days)} 天）："
+            f"AIS 位置 {result.positions} 条、卡口记录 {result.passages} 条；检出 {result.found} 条，"
+            f"新增疑似违法线索 {result.created} 条，更新 {result.updated} 条"
         )
         self.emit(options, result.as_dict(), text)
 
