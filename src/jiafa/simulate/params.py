@@ -108,8 +108,8 @@ EXPIRED_CERTIFICATE = 0.04  # of vessels: a certificate lapsed before or during 
 # Traffic. A cargo vessel works the city's waters on this share of days; a muck vessel with a permit on this
 # share of working days (building sites work on working days), one or two rounds from its loading site to its
 # dumping site. Vessels sail between 05:00 and 23:30 (a trip ends the day it begins).
-CARGO_TRIP_DAYS = 0.13
-MUCK_WORK_DAYS = 0.7
+CARGO_TRIP_DAYS = 0.11
+MUCK_WORK_DAYS = 0.6
 MUCK_ROUNDS = (1, 2)
 SPEED_KN = (5.0, 9.0)  # over ground, per trip
 DOCK_MINUTES = (60, 180)  # a cargo vessel loading or unloading at a dock or berth
@@ -122,20 +122,20 @@ DOCK_STOP = 0.5  # of trips passing through: a stop at a dock on the way
 AIS_INTERVAL_S = (180, 360)
 # Waiting: vessels wait at a lock for it to open, and at a narrow bridge for oncoming traffic (避让), inside
 # the no-berthing zone there: the innocent stops the detection flags and the check sets aside.
-LOCK_WAIT = (0.001, 15, 70)  # share of vessels passing a lock that wait in the zone, minutes (uniform)
-BRIDGE_WAIT = (0.00014, 10, 45)  # share passing a bridge's no-berthing zone that wait there, minutes
+LOCK_WAIT = (0.0012, 15, 70)  # share of vessels passing a lock that wait in the zone, minutes (uniform)
+BRIDGE_WAIT = (0.00016, 10, 45)  # share passing a bridge's no-berthing zone that wait there, minutes
 # Camera checkpoints read the name painted on the hull: most reads are right and confident; a misread (one
 # character wrong) mostly comes with a low confidence, which detection ignores.
 OCR_CONFIDENCE = (0.82, 0.99)  # a good read
 OCR_MISREAD = 0.03
-OCR_MISREAD_CONFIDENT = 0.003  # of misreads: read with a confidence at or above the detection's minimum
+OCR_MISREAD_CONFIDENT = 0.004  # of misreads: read with a confidence at or above the detection's minimum
 # Behaviours: how many vessels a year take each up (at --scale 1, at least one), on which share of their
 # trips or rounds (uniform between the two). A few are at it on New Year's Day, the others start on a day of
 # the year; each keeps at it until a check proves it (a finding confirmed or handed over) and deters it.
-DARK = (50, 0.08, 0.2)  # AIS switched off between checkpoints (family-owned vessels: SL-02 is a master's)
+DARK = (46, 0.08, 0.2)  # AIS switched off between checkpoints (family-owned vessels: SL-02 is a master's)
 BERTHING = (10, 0.1, 0.3)  # berthing in a no-berthing zone for BERTHING_HOURS
 BERTHING_HOURS = (1.0, 5.0)
-UNLICENSED = (30, 0.08, 0.2)  # muck vessels loading at an unlicensed point (无证码头) instead of their site
+UNLICENSED = (20, 0.08, 0.2)  # muck vessels loading at an unlicensed point (无证码头) instead of their site
 DUMPING = (3, 0.1, 0.3)  # muck vessels dumping outside their dumping site …
 DUMPING_DARK = 0.5  # … with the AIS off while they do (then they never reach the site, as far as AIS tells)
 CLONES = 3  # vessels that sail under a laid-up vessel's identity (MMSI and name) with their own AIS off
@@ -147,4 +147,4 @@ CHECK_PROVEN = 0.9  # of genuine suspects: the check finds the evidence (the res
 # Detection runs on a Monday morning every DETECT_EVERY_WEEKS weeks (and on New Year's morning) over the
 # whole lake: each run reads everything taken in so far, so its cost grows through the year; once a run reads
 # only the days not yet examined, it can run weekly or nightly.
-DETECT_EVERY_WEEKS = 4
+DETECT_EVERY_WEEKS = 1

@@ -355,7 +355,7 @@ class Planner:
         track = _Track(home.node, rng.uniform(FIRST_START_S, LAST_END_S - need), speed)
         track.berth(home.berth, rng.uniform(10, 25))
         start = track.now
-        dark_from: float | None = None
+        dark: tuple[float, float] | None = None
         for _ in range(rounds):
             where = loading
             if h.unlicensed and rng.random() < h.unlicensed:
@@ -368,11 +368,12 @@ class Planner:
                 )
             to_dump = self._route(where.node, dumping.node)
             if h.dumping and rng.random() < h.dumping:
-                # on the way, between two nodes: tip the load into the water, then go home
-                dark = rng.random() < params.DUMPING_DARK
-                if dark:
-                    dark_from = track.now
+                # on the way, between two nodes: tip the load into the water, then go home — often with
+                # the AIS off from leaving the loading site until well away from where the load went
+                off = track.now
                 self._dump(track, to_dump, rng.uniform(25, 50))
+                if rng.random() < params.DUMPING_DARK:
+                    dark = (off, track.now + rng.uniform(20, 40) * 60)
                 spell = self.state.spell(v.mmsi, "dumping")
                 self.episode("dump", v.mmsi, left, track.now + 1800, True, spell)
                 break
@@ -383,9 +384,9 @@ class Planner:
         if lapsed:
             self.episode("no_permit", v.mmsi, start, track.now, True, self.state.spell(v.mmsi, "no_permit"))
         windows = []
-        if dark_from is not None:
-            windows.append((dark_from, track.now + 1))
-            self.episode("dark", v.mmsi, dark_from, track.now, True, self.state.spell(v.mmsi, "dark"))
+        if dark is not None:
+            windows.append(dark)
+            self.episode("dark", v.mmsi, *dark, True, self.state.spell(v.mmsi, "dark"))
         self._finish(v, track, windows)
 
     def _dump(self, track: _Track, route: Route, minutes: float) -> None:

@@ -12,7 +12,7 @@ import itertools
 import json
 import math
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
@@ -266,7 +266,8 @@ def build(seed: int, scale: float, year: int) -> Waters:
     borders = tuple(n for n in ends if graph.degree(n) == 1)
     companies = tuple(_company(rng, k) for k in range(max(8, round(40 * scale))))
     vessels = _vessels(rng, scale, year, zones, companies)
-    permits = _permits(rng, scale, year, vessels, zones)
+    permits = _permits(rng, scale, year, vessels, zones, graph)
+    vessels = _muck_homes(vessels, permits, zones, graph)
     order = {}
     for code, w in lines.items():
         line = _line(w.points)
@@ -514,13 +515,26 @@ def _certificates(rng: random.Random, year: int, mmsi: int) -> tuple[Certificate
     return tuple(out)
 
 
+def _nearest(graph: nx.Graph, origin: Node, zones: list[Zone], k: int) -> list[Zone]:
+    """The `k` zones nearest to `origin` along the waterways."""
+    distance = nx.single_source_dijkstra_path_length(graph, origin, weight="km")
+    return sorted(zones, key=lambda z: (distance.get(z.node, math.inf), z.code))[:k]
+
+
 def _permits(
-    rng: random.Random, scale: float, year: int, vessels: tuple[Vessel, ...], zones: tuple[Zone, ...]
+    rng: random.Random,
+    scale: float,
+    year: int,
+    vessels: tuple[Vessel, ...],
+    zones: tuple[Zone, ...],
+    graph: nx.Graph,
 ) -> tuple[Permit, ...]:
-    """Muck permits (渣土运输许可): one loading site and one dumping site per vessel, for a year from the day
-    it was issued, renewed on the day it expires — except LAPSED_PERMITS of them, renewed late."""
-    loading = [z.code for z in zones if z.kind == "loading"]
-    dumping = [z.code for z in zones if z.kind == "dumping"]
+    """Muck permits (渣土运输许可): a loading site (a building site by the water) and one of the two dumping
+    sites nearest to it per vessel, for a year from the day it was issued, renewed on the day it expires —
+    except LAPSED_PERMITS of them, renewed late."""
+    loading = [z for z in zones if z.kind == "loading"]
+    dumping = [z for z in zones if z.kind == "dumping"]
+    near = {z.code: _nearest(graph, z.node, dumping, 2) for z in loading}
     start, end = date(year, 1, 1), date(year, 12, 31)
     holders = [v for v in vessels if v.kind == "muck" and rng.random() < params.MUCK_PERMITTED]
     count, low, high = params.LAPSED_PERMITS
@@ -530,12 +544,25 @@ def _permits(
     }
     out = []
     for v in holders:
-        site, dump = rng.choice(loading), rng.choice(dumping)
-        valid_from, n = start - timedelta(days=rng.randint(1, 364)), 1
+        site = rng.choice(loading)
+        dump = rng.choice(near[site.code])
+        valid_from = start - timedelta(days=rng.randint(1, 364))
         while valid_from <= end + timedelta(days=30):
             valid_to = valid_from + timedelta(days=364)
-            number = f"嘉渣运{valid_from.year}-{v.mmsi % 100000:05d}-{n}"
-            out.append(Permit(number, v.mmsi, site, dump, valid_from, valid_to))
+            number = f"嘉渣运〔{valid_from.year}〕{len(out) + 1:04d}号"
+            out.append(Permit(number, v.mmsi, site.code, dump.code, valid_from, valid_to))
             gap = late.get(v.mmsi, 0) if start <= valid_to <= end - timedelta(days=30) else 0
-            valid_from, n = valid_to + timedelta(days=1 + gap), n + 1
+            valid_from = valid_to + timedelta(days=1 + gap)
     return tuple(out)
+
+
+def _muck_homes(
+    vessels: tuple[Vessel, ...], permits: tuple[Permit, ...], zones: tuple[Zone, ...], graph: nx.Graph
+) -> tuple[Vessel, ...]:
+    """A muck vessel with a permit lies between trips at the licensed dock or berth nearest its loading
+    site."""
+    docks = [z for z in zones if z.kind in ("dock", "berth")]
+    by_code = {z.code: z for z in zones}
+    site = {p.mmsi: p.loading for p in permits}
+    home = {code: _nearest(graph, by_code[code].node, docks, 1)[0].code for code in set(site.values())}
+    return tuple(replace(v, home=home[site[v.mmsi]]) if v.mmsi in site else v for v in vessels)

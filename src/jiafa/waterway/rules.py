@@ -217,14 +217,16 @@ def _candidates(shapes: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.nd
     bounds = shapely.bounds(shapes)
     cell = max(float(np.max(bounds[:, 2:] - bounds[:, :2])), 1.0)
     lo, hi = np.floor(bounds[:, :2] / cell).astype(np.int64), np.floor(bounds[:, 2:] / cell).astype(np.int64)
-    cells = []
+    columns: list[list[np.ndarray]] = [[], [], []]
     for shape, (x0, y0), (x1, y1) in zip(range(len(shapes)), lo, hi, strict=True):
         gx, gy = np.meshgrid(np.arange(x0, x1 + 1), np.arange(y0, y1 + 1))
-        cells.append(pl.DataFrame({"gx": gx.ravel(), "gy": gy.ravel(), "shape": shape}))
+        for column, values in zip(columns, (gx.ravel(), gy.ravel(), np.full(gx.size, shape)), strict=True):
+            column.append(values)
+    cells = pl.DataFrame({k: np.concatenate(c) for k, c in zip(("gx", "gy", "shape"), columns, strict=True)})
     points = pl.DataFrame(
         {"gx": np.floor(x / cell).astype(np.int64), "gy": np.floor(y / cell).astype(np.int64)}
     ).with_row_index("point")
-    pairs = points.join(pl.concat(cells), on=["gx", "gy"])
+    pairs = points.join(cells, on=["gx", "gy"])
     return pairs["point"].to_numpy().astype(np.int64), pairs["shape"].to_numpy().astype(np.int64)
 
 
@@ -457,6 +459,38 @@ def normalise_name(name: pl.Expr) -> pl.Expr:
     return name.str.to_uppercase().str.replace_all(r"[\s\-_.·]", "")
 
 
+def _near(positions: pl.DataFrame, checkpoints: pl.DataFrame, radius_m: float) -> pl.DataFrame:
+    """The reports within `radius_m` of a checkpoint (`mmsi`, `time`, `checkpoint`): reports and checkpoints
+    meet in grid cells as large as the radius (a checkpoint's own cell and the eight around it), then the
+    distance is measured. One join for all checkpoints."""
+    schema = pl.Schema({"mmsi": pl.Int64(), "time": pl.Datetime("us", "UTC"), "checkpoint": pl.String()})
+    if checkpoints.is_empty():
+        return pl.DataFrame(schema=schema)
+    per_lon, per_lat = metres_per_degree(float(checkpoints["lat"].to_numpy().mean()))
+    size_lat, size_lon = 1.01 * radius_m / per_lat, 1.01 * radius_m / per_lon
+
+    def row(lat: str) -> pl.Expr:
+        return (pl.col(lat) / size_lat).floor().cast(pl.Int64)
+
+    def column(lon: str) -> pl.Expr:
+        return (pl.col(lon) / size_lon).floor().cast(pl.Int64)
+
+    around = pl.DataFrame({"dy": [-1, -1, -1, 0, 0, 0, 1, 1, 1], "dx": [-1, 0, 1] * 3})
+    cells = (
+        checkpoints.select("checkpoint", c_lat="lat", c_lon="lon")
+        .join(around, how="cross")
+        .select(
+            "checkpoint", "c_lat", "c_lon", cy=row("c_lat") + pl.col("dy"), cx=column("c_lon") + pl.col("dx")
+        )
+    )
+    return (
+        positions.select("mmsi", "time", "lat", "lon", cy=row("lat"), cx=column("lon"))
+        .join(cells, on=["cy", "cx"])
+        .filter(_metres(pl.col("lat"), pl.col("lon"), pl.col("c_lat"), pl.col("c_lon")) <= radius_m)
+        .select("mmsi", "time", "checkpoint")
+    )
+
+
 def name_mismatch(
     positions: pl.DataFrame,
     static: pl.DataFrame,
@@ -480,20 +514,10 @@ def name_mismatch(
     reads = passages.filter(pl.col("confidence") >= confidence_min).join(checkpoints, on="checkpoint")
     if reads.is_empty() or positions.is_empty():
         return _findings([])
-    near = []
-    for code, lat, lon in checkpoints.select("checkpoint", "lat", "lon").iter_rows():
-        per_lon, per_lat = metres_per_degree(lat)
-        dlat, dlon = 1.01 * radius_m / per_lat, 1.01 * radius_m / per_lon  # a box first: cheap to test
-        box = pl.col("lat").is_between(lat - dlat, lat + dlat) & pl.col("lon").is_between(
-            lon - dlon, lon + dlon
-        )
-        close = positions.filter(box).filter(
-            _metres(pl.col("lat"), pl.col("lon"), pl.lit(lat), pl.lit(lon)) <= radius_m
-        )
-        near.append(close.select("mmsi", "time", checkpoint=pl.lit(code)))
+    ais = _near(positions, checkpoints, radius_m)
     window_us = int(window_minutes * 60 * 1_000_000)
     bucket = pl.col("time").dt.epoch("us") // max(window_us, 1)
-    ais = pl.concat(near).select("checkpoint", "mmsi", ais_time="time", bucket=bucket.alias("b"))
+    ais = ais.select("checkpoint", "mmsi", ais_time="time", bucket=bucket.alias("b"))
     # Every vessel near the checkpoint within the window of each read: reads meet positions of their own
     # and the two neighbouring time buckets, then the window is applied exactly.
     candidates = (
