@@ -112,7 +112,7 @@ def decode_bytes(data: bytes, *, default_time: datetime | None = None) -> Decode
     else:
         fallback = int(default_time.timestamp() * 1_000_000)
         messages.time = np.where(messages.time >= 0, messages.time, fallback)
-    kind = messages.sixbits(1)[:, 0].astype(np.int64)
+    kind = messages.sixbits(1)[0].astype(np.int64)
     class_a = _enough(messages, kind, (kind >= 1) & (kind <= 3), rejected)
     class_b = _enough(messages, kind, (kind == 18) | (kind == 19), rejected)
     positions = [
@@ -351,10 +351,15 @@ def _tag_number(buf: np.ndarray, position: np.ndarray, digits: int, *, skip: byt
     result = np.full(len(position), -1, dtype=np.int64)
     rows = np.flatnonzero(position >= 0)
     width = len(skip) + digits + 1  # one more byte than the longest number: a longer one is seen and refused
-    if not len(rows) or len(buf) < width:
+    if not len(rows):
         return result
-    window = _windows(buf, width)[np.minimum(position[rows], len(buf) - width)] - np.uint8(48)
-    ok = np.ones(len(rows), dtype=bool)
+    # Lines in a row mostly carry the same bytes here (a receiver stamps many messages a second): each run of
+    # equal windows is read once.
+    window = _rows(buf, position[rows], 16)
+    words = window.view("<u8")
+    runs = np.flatnonzero(np.append(True, (words[1:, 0] != words[:-1, 0]) | (words[1:, 1] != words[:-1, 1])))
+    window = window[runs, :width] - np.uint8(48)
+    ok = np.ones(len(runs), dtype=bool)
     for i, expected in enumerate(skip):
         ok &= (
             (window[:, i] < 10) if expected == ord("d") else (window[:, i] == np.uint8((expected - 48) % 256))
@@ -362,18 +367,43 @@ def _tag_number(buf: np.ndarray, position: np.ndarray, digits: int, *, skip: byt
     number = window[:, len(skip) :]
     is_digit = number < 10
     count = is_digit.argmin(axis=1)
-    count[is_digit[np.arange(len(rows)), count]] = digits + 1  # all digits
+    count[is_digit[np.arange(len(runs)), count]] = digits + 1  # all digits
     leading = number * (np.arange(digits + 1, dtype=np.uint8) < count.astype(np.uint8)[:, None])
-    value = np.zeros(len(rows), dtype=np.int64)
+    value = np.zeros(len(runs), dtype=np.int64)
     for j in range(digits):
         value *= 10
         value += leading[:, j]
     value //= _POWERS_OF_TEN[np.maximum(digits - count, 0)]
-    result[rows] = np.where(ok & (count > 0) & (count <= digits), value, -1)
+    value = np.where(ok & (count > 0) & (count <= digits), value, -1)
+    result[rows] = value[_run_of(len(rows), runs)]
     return result
 
 
 _POWERS_OF_TEN = 10 ** np.arange(19, dtype=np.int64)
+
+
+def _rows(buf: np.ndarray, positions: np.ndarray, width: int) -> np.ndarray:
+    """The `width` bytes from each position, as rows of a matrix (zeros past the end of `buf`)."""
+    n = len(buf)
+    inside = positions <= n - width
+    if inside.all():
+        return _windows(buf, width)[positions]
+    out = np.zeros((len(positions), width), dtype=np.uint8)
+    rows = np.flatnonzero(inside)
+    if len(rows):
+        out[rows] = _windows(buf, width)[positions[rows]]
+    rows = np.flatnonzero(~inside)
+    first = max(int(positions[rows].min()), 0)
+    tail = np.concatenate((buf[first:], np.zeros(width, dtype=np.uint8)))
+    out[rows] = _windows(tail, width)[np.maximum(positions[rows], 0) - first]
+    return out
+
+
+def _run_of(rows: int, firsts: np.ndarray) -> np.ndarray:
+    """For each of `rows` rows, the index of the run it belongs to, runs beginning at rows `firsts`."""
+    begins = np.zeros(rows, dtype=np.int64)
+    begins[firsts] = 1
+    return np.cumsum(begins) - 1
 
 
 def _windows(buf: np.ndarray, width: int) -> np.ndarray:
@@ -439,7 +469,8 @@ class _Payloads:
         )
 
     def sixbits(self, chars: int) -> np.ndarray:
-        """A (messages × chars) matrix of the payloads' six-bit values, zero past a payload's end."""
+        """A (chars × messages) matrix of the payloads' six-bit values, zero past a payload's end: row c holds
+        every message's character c, in one stretch of memory (fields are cut from a few rows)."""
         n = len(self.file)
         in_file = self.start < n
         if in_file.all():
@@ -455,7 +486,7 @@ class _Payloads:
         short = np.flatnonzero(self.length < chars)  # these read past their payload: zero what follows it
         if len(short):
             m[short] = np.where(np.arange(chars) < self.length[short, None], m[short], np.uint8(0))
-        return m
+        return np.ascontiguousarray(m.T)
 
 
 def _messages(buf: np.ndarray, sentences: _Sentences, rejected: dict[str, int]) -> _Payloads:
@@ -491,7 +522,7 @@ def _reassembled(
     order = many[np.lexsort((s.start[many], s.key[many]))]
     key, total, num, time = s.key[order], s.total[order], s.num[order], s.time[order]
     begins = np.flatnonzero((num == 1) | (np.diff(key, prepend=key[0] - 1) != 0))
-    group = np.cumsum(np.isin(np.arange(len(order)), begins)) - 1
+    group = _run_of(len(order), begins)
     fragments = np.diff(np.append(begins, len(order)))
     in_place = (num == np.arange(len(order)) - begins[group] + 1) & (total == total[begins][group])
     complete = (np.bincount(group[~in_place], minlength=len(begins)) == 0) & (fragments == total[begins])
@@ -513,12 +544,12 @@ def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
 
 
 def _bits(m: np.ndarray, start: int, width: int, *, signed: bool = False) -> np.ndarray:
-    """Bits [start, start + width) of every row of a six-bit matrix, as integers (width ≤ 48)."""
+    """Bits [start, start + width) of every message of a six-bit matrix (`sixbits`), as integers (≤ 48)."""
     first, last = start // 6, (start + width - 1) // 6
-    value = m[:, first].astype(np.int64)
+    value = m[first].astype(np.int64)
     for c in range(first + 1, last + 1):
         value <<= 6
-        value |= m[:, c]
+        value |= m[c]
     value >>= (last + 1) * 6 - start - width
     value &= (1 << width) - 1
     if signed:
@@ -530,8 +561,8 @@ def _text(m: np.ndarray, start: int, chars: int) -> pl.Series:
     """Six-bit text (`@` pads, trailing spaces dropped, as pyais reads it)."""
     codes = np.stack([_bits(m, start + 6 * i, 6) for i in range(chars)], axis=1)
     ascii_codes = np.where(codes < 32, codes + 64, codes).astype(np.uint8)
-    texts = np.ascontiguousarray(ascii_codes).view(f"S{chars}").ravel().astype(f"U{chars}")
-    return pl.Series(texts, dtype=pl.String).str.strip_chars_end("@ ")
+    texts = np.ascontiguousarray(ascii_codes).view(f"S{chars}").ravel()  # ASCII: no byte is zero
+    return pl.Series(texts).cast(pl.String).str.strip_chars_end("@ ")
 
 
 def _degrees(raw: np.ndarray, scale: int = 10) -> np.ndarray:
@@ -626,7 +657,7 @@ def _static(messages: _Payloads, kind: np.ndarray, rejected: dict[str, int]) -> 
     if len(rows):
         m = messages.take(rows).sixbits(28)
         part = _bits(m, 38, 2)
-        rows, m, part = rows[part <= 1], m[part <= 1], part[part <= 1]
+        rows, m, part = rows[part <= 1], m[:, part <= 1], part[part <= 1]
         a = pl.Series(part == 0)
         frames.append(
             pl.DataFrame(
