@@ -2,10 +2,10 @@
 
 A receiver's file holds one sentence a line, optionally behind an IEC 61162-450 tag block
 (`\\s:41925,c:1635731889*66\\!AIVDM,1,1,,,15Di=4002i<chWiba2`rPpD:04;`,0*37`). The messages that carry a
-vessel's position (types 1, 2, 3, 18, 19 and the long-range 27) or its name (5 and 24) are decoded for the
-whole file at once: line and field boundaries are located in the file's bytes with NumPy, checksums are
-XORed over those bytes, and the six-bit payload armouring becomes a matrix of small integers from which
-every field is cut with shifts and masks.
+vessel's position (types 1, 2, 3, 18, 19 and the long-range 27) or its name (5 and 24) are decoded as
+columns: line and field boundaries are located in the file's bytes with NumPy (a megabyte at a time),
+checksums are XORed over those bytes, and the six-bit payload armouring becomes a matrix of small integers
+from which every field is cut with shifts and masks.
 Other types (base stations, aids to navigation, binary messages…) are counted as messages and not stored.
 pyais is the reference: the tests check that every message of real receiver files decodes to its values.
 
