@@ -156,10 +156,8 @@ def _count(rejected: dict[str, int], reason: Reason, n: int) -> None:
         rejected[str(reason)] = rejected.get(str(reason), 0) + n
 
 
-# Six-bit armouring: '0'..'W' are 0..39 and '`'..'w' are 40..63; every other byte is not payload (-1).
-_SIXBIT = np.full(256, -1, dtype=np.int64)
-_SIXBIT[48:88] = np.arange(0, 40)
-_SIXBIT[96:120] = np.arange(40, 64)
+# Six-bit armouring: '0'..'W' are 0..39 and '`'..'w' are 40..63; every other byte is not payload
+# (`_not_armour`, `_Payloads.sixbits`).
 _HEX = np.full(256, -1, dtype=np.int64)
 for _i, _c in enumerate(b"0123456789ABCDEF"):
     _HEX[_c] = _i
