@@ -19,11 +19,14 @@ from django.utils import timezone
 from jiafa.cases.models import Case, Outcome, Source
 from jiafa.cases.states import CaseStatus
 from jiafa.core import audit
+from jiafa.core.models import AuditEntry
 from jiafa.law.book import rulebook
 from jiafa.overload import records
 from jiafa.overload.models import Finding, IngestBatch, WimStation
 from jiafa.permits.models import Bridge, PermitApplication
 from jiafa.simulate import params, wim, world
+from jiafa.waterway.models import Finding as WaterFinding
+from jiafa.waterway.models import Vessel, Zone
 
 TINY = 0.002
 
@@ -138,6 +141,43 @@ def test_a_tiny_year_runs_through_the_real_pipelines(capsys):
     assert figures["permits_granted"] == len(granted)
     for a in granted:  # a route the check passed, or a bridge engineer's assessment
         assert a.check_result.get("route") is not None or a.events.filter(kind="assess").exists()
+
+    # the water: a day's AIS in NMEA and the checkpoints' CSV, taken in by `jiafa waterway ingest`
+    demo = settings.DATA_DIR / "demo" / "waterway"
+    assert len(list((demo / "checkpoints").glob("2023-*.csv"))) == 365
+    assert len(list((demo / "ais").glob("2023-*.nmea"))) > 300  # a quiet day leaves no AIS file
+    assert AuditEntry.objects.filter(action="waterway.ingest").count() > 600
+    assert (
+        figures["ais_positions"]
+        == pl.scan_parquet(str(settings.DATA_DIR / "lake" / "ais_positions" / "date=2023-*" / "*.parquet"))
+        .select(pl.len())
+        .collect()
+        .item()
+        > 10_000
+    )
+    assert Vessel.objects.count() >= 24 and Zone.objects.filter(kind="no_berthing").exists()
+    # findings from detection, checked by the water squadron's officers: confirmed into a case against the
+    # vessel's owner, muck handed over, the rest set aside with a reason
+    water = WaterFinding.objects.filter(start__year=2023)
+    assert figures["waterway_findings"] == water.count() > 0
+    checked = WaterFinding.objects.exclude(status=WaterFinding.Status.PENDING)
+    assert figures["waterway_checked"] == checked.count() > 0
+    assert all(f.reviewed_by.org_unit.code == "330400-SY" for f in checked)
+    assert all(f.dismiss_reason for f in checked.filter(status=WaterFinding.Status.DISMISSED))
+    assert all(f.handed_over_to for f in checked.filter(status=WaterFinding.Status.HANDED_OVER))
+    confirmed = checked.filter(status=WaterFinding.Status.CONFIRMED).select_related("case", "vessel")
+    assert figures["waterway_confirmed"] == confirmed.count() > 0
+    for f in confirmed:
+        assert (f.case.source, f.case.vessel_name, f.case.party_name) == (
+            Source.WATERWAY,
+            f.vessel.name,
+            f.vessel.owner_name,
+        )
+        assert f.case.officers.count() == 2  # the checking officer and a partner (Art. 42)
+    waterway_cases = cases.filter(source=Source.WATERWAY)
+    assert figures["waterway_cases"] == waterway_cases.exclude(status=CaseStatus.DECLINED).count()
+    # a case from the water goes through the same steps as any other
+    assert waterway_cases.filter(events__kind__in=["file", "decline"]).exists()
 
     # a lawful simulation: no step the platform refused
     assert figures["refused"] == {}

@@ -7,6 +7,7 @@ import polars as pl
 import pytest
 from django.utils import timezone
 
+from jiafa.core.roles import Role
 from jiafa.waterway import pipeline
 from jiafa.waterway.models import Vessel, Zone
 from tests.conftest import HAINING
@@ -39,3 +40,12 @@ def river(org: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> River:
     """The hand-made river (river.py), with the clock at river.NOW."""
     monkeypatch.setattr("django.utils.timezone.now", lambda: NOW)
     return build(org)
+
+
+@pytest.fixture
+def partner(make_user: Any) -> Any:
+    """A certified officer of Haining: the second officer a confirmed finding's case needs (Art. 42)."""
+    officer = make_user("hn_partner", HAINING, Role.OFFICER)
+    officer.certificate_no = "33040000109"
+    officer.save()
+    return officer

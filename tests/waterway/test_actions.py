@@ -36,14 +36,23 @@ def test_detect_records_a_finding_once(berthed: Vessel) -> None:
     assert AuditEntry.objects.filter(action="waterway.detect").count() == 2
 
 
-def test_confirming_registers_a_waterway_case_against_the_owner(berthed: Vessel, make_user: Any) -> None:
+def test_confirming_registers_a_waterway_case_against_the_owner(
+    berthed: Vessel, make_user: Any, request: pytest.FixtureRequest
+) -> None:
     actions.detect()
     finding = Finding.objects.get()
     officer = make_user("officer1", HAINING, Role.OFFICER)
+    officer.certificate_no = "33040000101"
+    officer.save()
     with pytest.raises(JiafaError) as e:
         actions.confirm(finding, actor=officer, check_note=" ")
     assert e.value.code == "invalid_input"
+    with pytest.raises(JiafaError) as alone:  # Art. 42: two certified officers handle a case
+        actions.confirm(finding, actor=officer, check_note="现场核查：船舶在禁停区内系泊，船长在场")
+    assert alone.value.code == "step_not_ready"
+    partner = request.getfixturevalue("partner")
     case = actions.confirm(finding, actor=officer, check_note="现场核查：船舶在禁停区内系泊，船长在场")
+    assert set(case.officers.all()) == {officer, partner}
     assert (case.source, case.violation_code, case.party_name, case.vessel_name) == (
         Source.WATERWAY,
         "SL-01",
@@ -98,7 +107,7 @@ def _pack(blob_sha: str) -> zipfile.ZipFile:
 
 
 def test_a_confirmed_finding_brings_its_evidence_pack_into_the_case_file(
-    berthed: Vessel, make_user: Any, web_as: Any
+    berthed: Vessel, make_user: Any, web_as: Any, partner: Any
 ) -> None:
     actions.detect()
     finding = Finding.objects.get()

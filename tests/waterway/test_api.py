@@ -15,6 +15,7 @@ def test_an_officer_sees_and_verifies_only_findings_of_their_district(
     berthed: Vessel,
     make_user: Any,
     api_as: Any,
+    partner: Any,  # the case's second officer (Art. 42)
 ) -> None:
     actions.detect()
     finding = Finding.objects.get()

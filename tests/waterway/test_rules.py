@@ -139,6 +139,40 @@ def test_checkpoint_name_against_the_ais_name(read: pl.DataFrame, found: int) ->
         assert result.select("ais_name", "seen_name").row(0) == ("ZHEJIAXING 123", read["ship_name"].item())
 
 
+def test_the_camera_read_is_compared_with_the_registered_name_where_the_register_holds_the_mmsi() -> None:
+    """Cameras read the Chinese name on the hull; AIS sends it in pinyin: the register joins the two."""
+    positions = track(7, [(0, LAT + 400 * METRE_LAT, LON, 6.0)])
+    ais_name = static(7, "ZHEJIAXINGHUO1234")
+    register = pl.DataFrame({"mmsi": [7], "name": ["浙嘉兴货1234"]})
+    same = rules.name_mismatch(
+        positions, ais_name, _read("浙嘉兴货1234"), CHECKPOINTS, **IDENTITY, registered=register
+    )
+    assert same.is_empty()
+    other = rules.name_mismatch(
+        positions, ais_name, _read("苏宿迁货0888"), CHECKPOINTS, **IDENTITY, registered=register
+    )
+    assert other.select("mmsi", "ais_name", "seen_name").row(0) == (7, "ZHEJIAXINGHUO1234", "苏宿迁货0888")
+    unregistered = pl.DataFrame({"mmsi": [8], "name": ["浙嘉兴货1234"]})  # another MMSI: the AIS name counts
+    assert (
+        rules.name_mismatch(
+            positions, ais_name, _read("浙嘉兴货1234"), CHECKPOINTS, **IDENTITY, registered=unregistered
+        ).height
+        == 1
+    )
+
+
+def test_a_read_is_compared_with_every_vessel_passing_then_not_only_the_nearest_in_time() -> None:
+    """Two vessels pass the checkpoint a minute apart: the camera's read of the second is no mismatch, though
+    the first vessel's report is nearer in time to it; a name neither carries is, on the nearer one."""
+    positions = pl.concat(
+        [track(7, [(0, LAT + 100 * METRE_LAT, LON, 6.0)]), track(8, [(1, LAT - 100 * METRE_LAT, LON, 6.0)])]
+    )
+    names = pl.concat([static(7, "ZHEJIAXING 7"), static(8, "ZHEJIAXING 8")])
+    assert rules.name_mismatch(positions, names, _read("ZHE JIA XING 8"), CHECKPOINTS, **IDENTITY).is_empty()
+    other = rules.name_mismatch(positions, names, _read("ZHE JIA XING 9"), CHECKPOINTS, **IDENTITY)
+    assert other.select("mmsi", "seen_name").rows() == [(7, "ZHE JIA XING 9")]
+
+
 def test_a_vessel_beyond_the_radius_is_not_compared() -> None:
     positions = track(7, [(0, LAT + 510 * METRE_LAT, LON, 6.0)])
     assert rules.name_mismatch(positions, static(7, "X"), _read("Y"), CHECKPOINTS, **IDENTITY).is_empty()

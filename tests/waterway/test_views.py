@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def people(make_user: Any, web_as: Any) -> dict[str, Client]:
+def people(make_user: Any, web_as: Any, partner: Any) -> dict[str, Client]:
     return {
         "officer": web_as(make_user("hn_officer", HAINING, Role.OFFICER)),
         "auditor": web_as(make_user("hn_auditor", HAINING, Role.AUDITOR)),

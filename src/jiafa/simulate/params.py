@@ -94,3 +94,57 @@ PERMIT_APPLICATIONS = 1_500  # applications a year to the road transport squadro
 PERMIT_ENGINEER_PASSES = (
     0.6  # of those without a passable route, the share a bridge engineer passes with conditions
 )
+
+# ── Waterways (simulate/waters.py, simulate/voyages.py, simulate/waterway.py) ───────────────────────────
+# The register: zones along the waterways (the geography does not scale), and the vessels that work them.
+ZONES = {"dock": 30, "berth": 20, "unlicensed": 10, "loading": 8, "dumping": 5}  # 码头, 泊位, 无证码头 …
+VESSELS = 1_500  # registered vessels that work Jiaxing's waters
+MUCK_SHARE = 0.12  # of vessels: muck carriers (渣土船)
+WORK_SHARE = 0.02  # of vessels: work boats (工程船)
+COMPANY_OWNED = 0.2  # of vessels: owned by a shipping company; the rest by a family (个体船东)
+LAID_UP = 0.03  # of cargo vessels: laid up all year, AIS off (whose identity a vessel may borrow)
+MUCK_PERMITTED = 0.9  # of muck vessels: hold a muck-transport permit, renewed each year (the rest lie idle)
+EXPIRED_CERTIFICATE = 0.04  # of vessels: a certificate lapsed before or during the year, not renewed
+# Traffic. A cargo vessel works the city's waters on this share of days; a muck vessel with a permit on this
+# share of working days (building sites work on working days), one or two rounds from its loading site to its
+# dumping site. Vessels sail between 05:00 and 23:30 (a trip ends the day it begins).
+CARGO_TRIP_DAYS = 0.11
+MUCK_WORK_DAYS = 0.6
+MUCK_ROUNDS = (1, 2)
+SPEED_KN = (5.0, 9.0)  # over ground, per trip
+DOCK_MINUTES = (60, 180)  # a cargo vessel loading or unloading at a dock or berth
+MUCK_LOAD_MINUTES = (50, 110)
+MUCK_UNLOAD_MINUTES = (35, 70)
+DOCK_STOP = 0.5  # of trips passing through: a stop at a dock on the way
+# What the receivers keep: one position a vessel every this many seconds under way and stopped (AIS sends
+# every 2–10 s under way and every 3 min at berth; a shore network stores a thinned track), and a static
+# report (type 5, with the name) at the start of each trip.
+AIS_INTERVAL_S = (180, 360)
+# Waiting: vessels wait at a lock for it to open, and at a narrow bridge for oncoming traffic (避让), inside
+# the no-berthing zone there: the innocent stops the detection flags and the check sets aside.
+LOCK_WAIT = (0.0012, 15, 70)  # share of vessels passing a lock that wait in the zone, minutes (uniform)
+BRIDGE_WAIT = (0.00016, 10, 45)  # share passing a bridge's no-berthing zone that wait there, minutes
+# Camera checkpoints read the name painted on the hull: most reads are right and confident; a misread (one
+# character wrong) mostly comes with a low confidence, which detection ignores.
+OCR_CONFIDENCE = (0.82, 0.99)  # a good read
+OCR_MISREAD = 0.03
+OCR_MISREAD_CONFIDENT = 0.004  # of misreads: read with a confidence at or above the detection's minimum
+# Behaviours: how many vessels a year take each up (at --scale 1, at least one), on which share of their
+# trips or rounds (uniform between the two). A few are at it on New Year's Day, the others start on a day of
+# the year; each keeps at it until a check proves it (a finding confirmed or handed over) and deters it.
+DARK = (46, 0.08, 0.2)  # AIS switched off between checkpoints (family-owned vessels: SL-02 is a master's)
+BERTHING = (10, 0.1, 0.3)  # berthing in a no-berthing zone for BERTHING_HOURS
+BERTHING_HOURS = (1.0, 5.0)
+UNLICENSED = (20, 0.08, 0.2)  # muck vessels loading at an unlicensed point (无证码头) instead of their site
+DUMPING = (3, 0.1, 0.3)  # muck vessels dumping outside their dumping site …
+DUMPING_DARK = 0.5  # … with the AIS off while they do (then they never reach the site, as far as AIS tells)
+CLONES = 3  # vessels that sail under a laid-up vessel's identity (MMSI and name) with their own AIS off
+LAPSED_PERMITS = (2, 10, 40)  # muck permits renewed late, a year; days without a valid permit (uniform)
+LAPSED_WORK = 0.3  # of working days in the gap, the vessel works anyway
+# Officers' checks (核查) of pending waterway findings, on working days.
+CHECK_DELAY_DAYS = (1, 4)  # from detection to the check
+CHECK_PROVEN = 0.9  # of genuine suspects: the check finds the evidence (the rest are set aside)
+# Detection runs on a Monday morning every DETECT_EVERY_WEEKS weeks (and on New Year's morning) over the
+# whole lake: each run reads everything taken in so far, so its cost grows through the year; once a run reads
+# only the days not yet examined, it can run weekly or nightly.
+DETECT_EVERY_WEEKS = 1

@@ -43,7 +43,7 @@ from jiafa.permits.actions import load_demo_bridges
 from jiafa.permits.models import PermitApplication
 from jiafa.permits.states import PermitStatus
 from jiafa.reports import figures
-from jiafa.simulate import officers, params, wim
+from jiafa.simulate import officers, params, waterway, wim
 from jiafa.simulate.clock import Clock, simulated
 from jiafa.simulate.people import BUREAU, SQUADRON_LOGINS
 from jiafa.simulate.permits import PermitDesk
@@ -76,6 +76,7 @@ class Plan:
     transfer: bool = False
     handover: str = ""  # the authority the item belongs to (移送其他行政机关)
     proposal: officers.Proposal | None = None
+    facts: dict[str, Any] = field(default_factory=dict)  # what the tier rests on, stated at conclusion
     recorded: bool = False
     defended: bool = False
     tries: int = 0
@@ -118,6 +119,7 @@ class Year:
         self.fleet_of: dict[str, list[str]] = {}
         for t in world.trucks:
             self.fleet_of.setdefault(t.owner.id_no, []).append(t.plate)
+        self.water = waterway.WaterYear(self)  # waterways, vessels and their AIS (simulate/waterway.py)
 
     # ── Setting up ────────────────────────────────────────────────────────────────────────────────────
 
@@ -125,6 +127,7 @@ class Year:
         """The stations with their certificates, the road-transport register of the world's trucks, and the
         key control bridges of the oversize routes (the permits module's demo register)."""
         load_demo_bridges(OrgUnit.objects.get(code=BUREAU), seed=self.world.seed)
+        self.water.register()
         units = {u.code: u for u in OrgUnit.objects.filter(code__in=ROAD_UNITS)}
         start = date(self.year, 1, 1)
         code, at, days = params.LAPSED_CALIBRATION
@@ -192,10 +195,14 @@ class Year:
             for k, day in enumerate(days):
                 with timed("night"):
                     self._night(day - timedelta(days=1))
+                with timed("waterway"):
+                    self.water.night(day - timedelta(days=1))
                 if self.calendar.is_working_day(day):
                     self.clock.at(day, 9)
                     with timed("review"):
                         self._review(day)
+                    with timed("waterway"):
+                        self.water.check(day)
                     if day.weekday() == 0:
                         with timed("follow_ups"):
                             self._follow_ups(day)
@@ -208,6 +215,8 @@ class Year:
                 self.progress("year", k + 1, len(days))
             with timed("night"):
                 self._night(days[-1])  # the year's last day, taken in on New Year's morning
+            with timed("waterway"):
+                self.water.night(days[-1])
         return self.tally
 
     def _night(self, day: date) -> None:
@@ -281,17 +290,10 @@ class Year:
             owner = self.rng.choice(self.world.companies)
         if owner is None:
             owner = truck.owner if truck.owner.kind == "person" else self.rng.choice(self.world.drivers)
-        plan = self._party()
-        plan.exemption = self.rng.random() < params.FIRST_VIOLATION.get(code, 0.0)
-        plan.transfer = self.rng.random() < params.CRIMINAL_TRANSFER.get(code, 0.0)
-        plan.handover = item.handover_to
-        exemption_facts = officers.exemption(item, self.rng) if plan.exemption else None
-        plan.exemption = exemption_facts is not None
-        if not (plan.exemption or plan.transfer or plan.handover):
-            plan.proposal = officers.penalty(item, owner.kind, self.rng)
-            if plan.proposal is None:
-                self.tally.refused[f"{code}: 无可适用的处罚阶次"] += 1
-                return None
+        drawn = self._plan_for(code, owner.kind)
+        if drawn is None:
+            return None
+        plan, exemption_facts = drawn
         occurred = self.clock.moment - timedelta(minutes=self.rng.randint(20, 600))
         source = Source.COMPLAINT if self.rng.random() < params.COMPLAINT_SHARE else Source.INSPECTION
         case = self._try(
@@ -318,6 +320,31 @@ class Year:
         self.plans[case.pk] = plan
         self._schedule(case.pk, day)
         return int(case.pk)
+
+    def _plan_for(self, code: str, party_kind: str) -> tuple[Plan, dict[str, Any] | None] | None:
+        """How a case of this violation will go: the party's conduct, a first-violation exemption, a transfer,
+        or the penalty the officers will propose (with the facts it rests on)."""
+        item = self.items[code]
+        plan = self._party()
+        plan.exemption = self.rng.random() < params.FIRST_VIOLATION.get(code, 0.0)
+        plan.transfer = self.rng.random() < params.CRIMINAL_TRANSFER.get(code, 0.0)
+        plan.handover = item.handover_to
+        exemption_facts = officers.exemption(item, self.rng) if plan.exemption else None
+        plan.exemption = exemption_facts is not None
+        if not (plan.exemption or plan.transfer or plan.handover):
+            plan.proposal = officers.penalty(item, party_kind, self.rng)
+            if plan.proposal is None:
+                self.tally.refused[f"{code}: 无可适用的处罚阶次"] += 1
+                return None
+        plan.facts = exemption_facts or (plan.proposal.facts if plan.proposal else {})
+        return plan, exemption_facts
+
+    def _begin_case(self, case_id: int, code: str, party_kind: str, day: date) -> None:
+        """A case registered elsewhere (a confirmed waterway finding) goes on through the case steps."""
+        drawn = self._plan_for(code, party_kind)
+        if drawn is not None:
+            self.plans[case_id] = drawn[0]
+            self._schedule(case_id, day)
 
     # ── Follow-ups of repeated overloading (一超四罚) and reports to registration regions ────────────────
 
@@ -450,6 +477,7 @@ class Year:
                     {
                         "outcome": Outcome.FIRST_VIOLATION_EXEMPTION,
                         "kinds": [],
+                        "facts_for_tier": plan.facts,
                         "report": "初次违法且危害后果轻微并及时改正",
                     },
                     later,
@@ -464,6 +492,7 @@ class Year:
                     "outcome": Outcome.PENALTY,
                     "kinds": proposal.kinds,
                     "fine_yuan": proposal.fine_yuan,
+                    "facts_for_tier": plan.facts,
                     "report": report,
                 },
                 later,
@@ -635,6 +664,7 @@ def summary(year: int) -> dict[str, Any]:
     permits = PermitApplication.objects.filter(accepted_on__range=(period.start, period.end))
     return {
         **{key: counted[key] for key in REPORTED},
+        **waterway.summary(year),
         "permit_applications": permits.count(),
         "permits_granted": permits.filter(number__gt="").count(),
         "permits_refused": permits.filter(status=PermitStatus.REJECTED).count(),

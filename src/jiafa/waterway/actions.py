@@ -25,6 +25,7 @@ from jiafa.core.errors import ErrorCode, JiafaError
 from jiafa.core.models import EvidenceBlob, EvidenceItem, OrgUnit, User
 from jiafa.core.roles import Perm, require
 from jiafa.law.book import rulebook
+from jiafa.overload.review import partner_officer
 from jiafa.waterway import findings, letters, packs, pipeline, rules
 from jiafa.waterway.geometry import parse_polygon
 from jiafa.waterway.models import Checkpoint, Examined, Finding, MuckPermit, Vessel, Zone
@@ -226,6 +227,7 @@ def detect(*, on: date | None = None, actor: User | None = None, everything: boo
                 window_minutes=s["window"],
                 radius_m=s["radius"],
                 confidence_min=s["confidence"],
+                registered=vessels.select("mmsi", "name"),
             ),
             pairs,
             rules.muck(
@@ -478,7 +480,9 @@ def confirm(
     finding: Finding, *, actor: User, check_note: str, version: int | None = None, ip: str | None = None
 ) -> Case:
     """The on-water check confirmed the suspect: a case source (source = waterway) against the vessel's
-    owner. Muck findings belong to the comprehensive-enforcement department: they are handed over instead."""
+    owner, handled by the checking officer and a partner of the finding's unit (Art. 42: at least two
+    certified officers). Muck findings belong to the comprehensive-enforcement department: they are handed
+    over instead."""
     require(actor, Perm.WATERWAY_VERIFY)
     if not check_note.strip():
         raise JiafaError(ErrorCode.INVALID_INPUT, "请填写核查情况")
@@ -490,6 +494,7 @@ def confirm(
         vessel = finding.vessel
         if vessel is None:
             raise JiafaError(ErrorCode.STEP_NOT_READY, "该 MMSI 未在船舶登记中，请先登记船舶及其所有人")
+        partner = partner_officer(finding.org_unit, actor)
         case = case_actions.register(
             actor=actor,
             source=CaseSource.WATERWAY,
@@ -503,6 +508,7 @@ def confirm(
             party_phone=vessel.owner_phone,
             vessel_name=vessel.name,
             source_ref=f"waterway-finding-{finding.pk}",
+            officers=[actor, partner],
             ip=ip,
         )
         finding.status = Finding.Status.CONFIRMED

@@ -217,14 +217,16 @@ def _candidates(shapes: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.nd
     bounds = shapely.bounds(shapes)
     cell = max(float(np.max(bounds[:, 2:] - bounds[:, :2])), 1.0)
     lo, hi = np.floor(bounds[:, :2] / cell).astype(np.int64), np.floor(bounds[:, 2:] / cell).astype(np.int64)
-    cells = []
+    columns: list[list[np.ndarray]] = [[], [], []]
     for shape, (x0, y0), (x1, y1) in zip(range(len(shapes)), lo, hi, strict=True):
         gx, gy = np.meshgrid(np.arange(x0, x1 + 1), np.arange(y0, y1 + 1))
-        cells.append(pl.DataFrame({"gx": gx.ravel(), "gy": gy.ravel(), "shape": shape}))
+        for column, values in zip(columns, (gx.ravel(), gy.ravel(), np.full(gx.size, shape)), strict=True):
+            column.append(values)
+    cells = pl.DataFrame({k: np.concatenate(c) for k, c in zip(("gx", "gy", "shape"), columns, strict=True)})
     points = pl.DataFrame(
         {"gx": np.floor(x / cell).astype(np.int64), "gy": np.floor(y / cell).astype(np.int64)}
     ).with_row_index("point")
-    pairs = points.join(pl.concat(cells), on=["gx", "gy"])
+    pairs = points.join(cells, on=["gx", "gy"])
     return pairs["point"].to_numpy().astype(np.int64), pairs["shape"].to_numpy().astype(np.int64)
 
 
@@ -457,6 +459,38 @@ def normalise_name(name: pl.Expr) -> pl.Expr:
     return name.str.to_uppercase().str.replace_all(r"[\s\-_.·]", "")
 
 
+def _near(positions: pl.DataFrame, checkpoints: pl.DataFrame, radius_m: float) -> pl.DataFrame:
+    """The reports within `radius_m` of a checkpoint (`mmsi`, `time`, `checkpoint`): reports and checkpoints
+    meet in grid cells as large as the radius (a checkpoint's own cell and the eight around it), then the
+    distance is measured. One join for all checkpoints."""
+    schema = pl.Schema({"mmsi": pl.Int64(), "time": pl.Datetime("us", "UTC"), "checkpoint": pl.String()})
+    if checkpoints.is_empty():
+        return pl.DataFrame(schema=schema)
+    per_lon, per_lat = metres_per_degree(float(checkpoints["lat"].to_numpy().mean()))
+    size_lat, size_lon = 1.01 * radius_m / per_lat, 1.01 * radius_m / per_lon
+
+    def row(lat: str) -> pl.Expr:
+        return (pl.col(lat) / size_lat).floor().cast(pl.Int64)
+
+    def column(lon: str) -> pl.Expr:
+        return (pl.col(lon) / size_lon).floor().cast(pl.Int64)
+
+    around = pl.DataFrame({"dy": [-1, -1, -1, 0, 0, 0, 1, 1, 1], "dx": [-1, 0, 1] * 3})
+    cells = (
+        checkpoints.select("checkpoint", c_lat="lat", c_lon="lon")
+        .join(around, how="cross")
+        .select(
+            "checkpoint", "c_lat", "c_lon", cy=row("c_lat") + pl.col("dy"), cx=column("c_lon") + pl.col("dx")
+        )
+    )
+    return (
+        positions.select("mmsi", "time", "lat", "lon", cy=row("lat"), cx=column("lon"))
+        .join(cells, on=["cy", "cx"])
+        .filter(_metres(pl.col("lat"), pl.col("lon"), pl.col("c_lat"), pl.col("c_lon")) <= radius_m)
+        .select("mmsi", "time", "checkpoint")
+    )
+
+
 def name_mismatch(
     positions: pl.DataFrame,
     static: pl.DataFrame,
@@ -466,53 +500,69 @@ def name_mismatch(
     window_minutes: float,
     radius_m: float,
     confidence_min: float,
+    registered: pl.DataFrame | None = None,
     within: timedelta = LOOKAROUND,
 ) -> pl.DataFrame:
     """A checkpoint record (`passages`: `record_id`, `checkpoint`, `time`, `ship_name`, `confidence`) whose
-    name, read with enough confidence, differs from the AIS static name of the vessel that reported a position
-    within `radius_m` of the checkpoint (`checkpoints`: `checkpoint`, `lat`, `lon`) nearest in time and within
-    ±`window_minutes`: the name it last gave, within `within` before the record."""
+    name, read with enough confidence, is the name of none of the vessels that reported a position within
+    `radius_m` of the checkpoint (`checkpoints`: `checkpoint`, `lat`, `lon`) within ±`window_minutes`: the
+    finding names the one nearest in time. A vessel's name is the register's (`registered`: `mmsi`, `name`)
+    where it holds the MMSI — the name painted on the hull, which the camera reads (AIS carries names in Latin
+    letters, Chinese inland vessels' in pinyin) — else the AIS static name it last gave, within `within`
+    before the record. On a busy waterway several vessels pass a checkpoint within minutes: the read is
+    compared with each of them, not only the nearest."""
     reads = passages.filter(pl.col("confidence") >= confidence_min).join(checkpoints, on="checkpoint")
     if reads.is_empty() or positions.is_empty():
         return _findings([])
-    near = []
-    for code, lat, lon in checkpoints.select("checkpoint", "lat", "lon").iter_rows():
-        close = positions.filter(_metres(pl.col("lat"), pl.col("lon"), pl.lit(lat), pl.lit(lon)) <= radius_m)
-        near.append(close.select("mmsi", "time", checkpoint=pl.lit(code)))
-    ais = pl.concat(near).sort("time").rename({"time": "ais_time"})
-    matched = reads.sort("time").join_asof(
-        ais,
-        left_on="time",
-        right_on="ais_time",
-        by="checkpoint",
-        strategy="nearest",
-        check_sortedness=False,
-        tolerance=f"{int(window_minutes * 60)}s",
+    ais = _near(positions, checkpoints, radius_m)
+    window_us = int(window_minutes * 60 * 1_000_000)
+    bucket = pl.col("time").dt.epoch("us") // max(window_us, 1)
+    ais = ais.select("checkpoint", "mmsi", ais_time="time", bucket=bucket.alias("b"))
+    # Every vessel near the checkpoint within the window of each read: reads meet positions of their own
+    # and the two neighbouring time buckets, then the window is applied exactly.
+    candidates = (
+        reads.select("record_id", "checkpoint", "time", bucket=pl.concat_list(bucket - 1, bucket, bucket + 1))
+        .explode("bucket")
+        .join(ais, on=["checkpoint", "bucket"])
+        .with_columns(gap=(pl.col("ais_time") - pl.col("time")).dt.total_microseconds().abs())
+        .filter(pl.col("gap") <= window_us)
+        .group_by("record_id", "mmsi")
+        .agg(pl.col("time").first(), pl.col("gap").min())
     )
     names = (
         static.filter(pl.col("name").is_not_null() & (pl.col("name") != ""))
         .sort("time")
         .select("mmsi", name_time="time", ais_name="name")
     )
-    named = (
-        matched.filter(pl.col("mmsi").is_not_null())
-        .sort("time")
-        .join_asof(
-            names.sort("name_time"),
-            left_on="time",
-            right_on="name_time",
-            by="mmsi",
-            strategy="backward",
-            tolerance=within,
-            check_sortedness=False,
-        )
+    candidates = candidates.sort("time").join_asof(
+        names.sort("name_time"),
+        left_on="time",
+        right_on="name_time",
+        by="mmsi",
+        strategy="backward",
+        tolerance=within,
+        check_sortedness=False,
+    )
+    book = registered.select("mmsi", registered_name="name") if registered is not None else None
+    candidates = (
+        candidates.join(book, on="mmsi", how="left")
+        if book is not None
+        else candidates.with_columns(registered_name=pl.lit(None, pl.String))
+    ).with_columns(expected=pl.coalesce("registered_name", "ais_name"))
+    read_name = reads.select("record_id", read=normalise_name(pl.col("ship_name")))
+    candidates = candidates.join(read_name, on="record_id").with_columns(
+        carries=normalise_name(pl.col("expected")) == pl.col("read")
+    )
+    carried = candidates.filter(pl.col("carries"))["record_id"]
+    nearest = (
+        candidates.filter(~pl.col("record_id").is_in(carried.implode()) & pl.col("expected").is_not_null())
+        .sort("gap", "mmsi")
+        .unique("record_id", keep="first")
+        .select("record_id", "mmsi", "ais_name")
     )
     return _findings(
         [
-            named.filter(
-                pl.col("ais_name").is_not_null()
-                & (normalise_name(pl.col("ais_name")) != normalise_name(pl.col("ship_name")))
-            ).select(
+            reads.join(nearest, on="record_id").select(
                 "mmsi",
                 "checkpoint",
                 "record_id",

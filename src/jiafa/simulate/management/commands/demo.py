@@ -40,6 +40,14 @@ SUMMARY_LABELS = {
     "criminal_transfer": "移送公安机关（行刑衔接）",
     "first_violation_exemption": "首违免罚",
     "open_cases": "年末在办案件",
+    "ais_positions": "AIS 船位（导入）",
+    "checkpoint_passages": "水上卡口抓拍记录",
+    "waterway_findings": "水网疑似违法线索",
+    "waterway_checked": "核查疑似违法船舶",
+    "waterway_confirmed": "其中核查属实（登记案源）",
+    "waterway_handed_over": "其中移交其他部门",
+    "waterway_dismissed": "其中核查排除",
+    "waterway_cases": "水网监测立案",
     "permit_applications": "大件运输许可申请",
     "permits_granted": "准予许可",
     "permits_refused": "不予许可",
@@ -154,7 +162,9 @@ class Command(JiafaCommand):
             simulation = Year(built, year)
             simulation.register_world()
             progress.update(task, total=1, completed=1)
-            days = progress.add_task(f"模拟 {year} 年（称重数据导入、线索初审、案件办理）", total=365)
+            days = progress.add_task(
+                f"模拟 {year} 年（称重与 AIS 数据导入、线索初审与核查、案件办理）", total=365
+            )
             simulation.progress = lambda _what, done, total: progress.update(
                 days, completed=done, total=total
             )
