@@ -60,6 +60,9 @@ def _show(page, status_label: str) -> list[str]:
 def test_verify_suspect_vessels_and_check_a_vessel_code(page, browser, org, make_user):
     river = build(org)
     make_user("hn_officer", HAINING, Role.OFFICER)
+    partner = make_user("hn_partner", HAINING, Role.OFFICER)  # a case takes two certified officers
+    partner.certificate_no = "33040000901"
+    partner.save()
     _login(page, "hn_officer")
     page.get_by_role("link", name="水网睿控").first.click()
     page.wait_for_url(page.base_url + "/waterway/")
