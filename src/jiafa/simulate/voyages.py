@@ -328,15 +328,15 @@ class Planner:
         rng = self.rng
         if self.state.idle_until.get(v.mmsi, self.day) > self.day:
             return
-        site = self.permits.get(v.mmsi)
-        lapsed = site is None
-        if lapsed:  # no valid permit today: most such vessels wait for the renewal, a few work anyway
+        today = self.permits.get(v.mmsi)
+        lapsed = today is None
+        if today is None:  # no valid permit today: most such vessels wait for the renewal, a few work anyway
             if rng.random() >= params.LAPSED_WORK:
                 return
-            site = next((p.loading, p.dumping) for p in self.waters.permits if p.mmsi == v.mmsi)
+            today = next((p.loading, p.dumping) for p in self.waters.permits if p.mmsi == v.mmsi)
         elif rng.random() >= params.MUCK_WORK_DAYS:
             return
-        loading, dumping = self.by_code[site[0]], self.by_code[site[1]]
+        loading, dumping = self.by_code[today[0]], self.by_code[today[1]]
         home = self.by_code[v.home]
         speed = self._speed()
         h = self.state.habits[v.mmsi]

@@ -189,8 +189,10 @@ def waterways() -> dict[str, Waterway]:
     places = _data()["places"]
     out = {}
     for w in _data()["waterways"]:
-        points = tuple(tuple(places[p]) if isinstance(p, str) else (p[0], p[1]) for p in w["points"])
-        out[w["code"]] = Waterway(w["code"], w["name"], w["grade"], points)  # type: ignore[arg-type]
+        points = tuple(
+            (places[p][0], places[p][1]) if isinstance(p, str) else (p[0], p[1]) for p in w["points"]
+        )
+        out[w["code"]] = Waterway(w["code"], w["name"], w["grade"], points)
     return out
 
 
@@ -295,7 +297,7 @@ def _bridges(lines: dict[str, Waterway]) -> list[tuple[str, str, Node]]:
     """Where the world's expressways and national roads cross a waterway: (bridge name, waterway, point)."""
     network = {r.code: r for r in roads().values() if r.kind in ("expressway", "national")}
     shapes = {code: _line(r.points) for code, r in network.items()}
-    names = {}
+    names: dict[str, int] = {}
     out = []
     for waterway, road, point in sorted(crossings(lines, shapes)):
         base = f"{network[road].name.split('（')[0]}{lines[waterway].name}"
@@ -542,7 +544,7 @@ def _permits(
         v.mmsi: rng.randint(low, high)
         for v in rng.sample(holders, min(len(holders), max(1, round(count * scale))))
     }
-    out = []
+    out: list[Permit] = []
     for v in holders:
         site = rng.choice(loading)
         dump = rng.choice(near[site.code])

@@ -3,8 +3,8 @@
 - the registers (waterways, zones, checkpoints, vessels with their certificates, muck permits) are loaded
   from the demo waters (waters.py) before the year begins;
 - each night the day's AIS is written as NMEA 0183 sentences (ais.py) and the checkpoints' records as their
-  CSV, both taken in with `jiafa waterway ingest`; every few weeks `jiafa waterway detect` runs over the
-  lake (params.DETECT_EVERY_WEEKS);
+  CSV, both taken in with `jiafa waterway ingest`; each Monday morning `jiafa waterway detect` judges the
+  days received since its last run (params.DETECT_EVERY_WEEKS);
 - on working days the water transport squadron's officers check the findings detected a few days before
   (waterway.actions.confirm / hand_over / dismiss). A check finds out what really happened (the voyages'
   episodes): a violation proven becomes a case — which then runs through the year's case steps like any
@@ -70,7 +70,7 @@ DISMISS = {  # why a finding is set aside, by what the check found
     "berthing": "经核查该船在禁停区停泊，未卸载渣土（停泊问题另行处理）",
     "duplicate": "与已核查处理的线索系同一违法行为，不再重复处理",
     "unproven": "经核查未能取得违法证据，不予认定",
-    Rule.NAME_MISMATCH: "经核查系同一时段经过卡口的其他船舶，本船船名与 AIS 一致",
+    Rule.NAME_MISMATCH: "经核查系同一时段经过卡口的他船，本船船名与登记一致",
     Rule.SHARED_MMSI: "经核查系定位漂移，未发现一码多船",
     Rule.MUCK_NEVER_DUMPED: "经核查该船已在指定消纳点卸载（有消纳点签收记录），系 AIS 信号缺失",
     Rule.MUCK_OUTSIDE_DUMPING_ZONE: "经核查该船停泊期间未卸载渣土",
