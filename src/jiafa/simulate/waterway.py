@@ -27,7 +27,6 @@ import polars as pl
 from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
-from django.utils import timezone
 
 from jiafa.cases import actions as case_actions
 from jiafa.cases.models import Case, Source
@@ -160,10 +159,15 @@ class WaterYear:
         vessels = dict(Vessel.objects.values_list("mmsi", "pk"))
         VesselCertificate.objects.bulk_create(
             [
-                VesselCertificate(vessel_id=vessels[v.mmsi], kind=c.kind, number=n, valid_from=a, valid_to=b)
+                VesselCertificate(
+                    vessel_id=vessels[v.mmsi],
+                    kind=c.kind,
+                    number=c.number,
+                    valid_from=c.valid_from,
+                    valid_to=c.valid_to,
+                )
                 for v in w.vessels
                 for c in v.certificates
-                for n, a, b in _renewed(c, self.year.year)
             ],
             batch_size=2000,
         )
@@ -335,17 +339,3 @@ def _lake_rows(area: str, year: int) -> int:
     folder = pipeline.lake_root() / area
     files = sorted(folder.glob(f"date={year}-*/part-*.parquet")) if folder.is_dir() else []
     return int(pl.scan_parquet(files).select(pl.len()).collect().item()) if files else 0
-
-
-def _renewed(c: waters.Certificate, year: int) -> list[tuple[str, date, date]]:
-    """A certificate, and — where it was renewed in time through the demo year — its renewals for the same
-    term up to today, as the register would show them now (the lapsed ones stay lapsed)."""
-    spans = [(c.number, c.valid_from, c.valid_to)]
-    if c.valid_to < date(year + 1, 1, 1):
-        return spans
-    term = c.valid_to - c.valid_from
-    today = timezone.localdate()
-    while spans[-1][2] < today:
-        start = spans[-1][2] + timedelta(days=1)
-        spans.append((f"{c.number[:-10]}{start.year}{c.number[-6:]}", start, start + term))
-    return spans
