@@ -81,9 +81,9 @@ ON_SITE = {
     "KY-02": 200,
     "WH-01": 45,
     "ZT-02": 60,  # muck found by patrols, handed over
-    # Waterway cases officers meet on patrol. Those the waterway module's detection finds (about 43 SL-02 and
+    # Waterway cases officers meet on patrol. Those the waterway module's detection finds (about 44 SL-02 and
     # 19 GK-01 a year: simulate/waterway.py) are not counted again here: 90 and 25 a year in all.
-    "SL-02": 47,
+    "SL-02": 46,
     "GK-01": 6,
 }
 COMPLAINT_SHARE = 0.08  # of on-site cases, those that began with a complaint
@@ -125,16 +125,16 @@ AIS_INTERVAL_S = (180, 360)
 # Waiting: vessels wait at a lock for it to open, and at a narrow bridge for oncoming traffic (避让), inside
 # the no-berthing zone there: the innocent stops the detection flags and the check sets aside.
 LOCK_WAIT = (0.0012, 15, 70)  # share of vessels passing a lock that wait in the zone, minutes (uniform)
-BRIDGE_WAIT = (0.00016, 10, 45)  # share passing a bridge's no-berthing zone that wait there, minutes
+BRIDGE_WAIT = (0.0002, 10, 45)  # share passing a bridge's no-berthing zone that wait there, minutes
 # Camera checkpoints read the name painted on the hull: most reads are right and confident; a misread (one
 # character wrong) mostly comes with a low confidence, which detection ignores.
 OCR_CONFIDENCE = (0.82, 0.99)  # a good read
 OCR_MISREAD = 0.03
-OCR_MISREAD_CONFIDENT = 0.004  # of misreads: read with a confidence at or above the detection's minimum
+OCR_MISREAD_CONFIDENT = 0.005  # of misreads: read with a confidence at or above the detection's minimum
 # Behaviours: how many vessels a year take each up (at --scale 1, at least one), on which share of their
 # trips or rounds (uniform between the two). A few are at it on New Year's Day, the others start on a day of
 # the year; each keeps at it until a check proves it (a finding confirmed or handed over) and deters it.
-DARK = (46, 0.08, 0.2)  # AIS switched off between checkpoints (family-owned vessels: SL-02 is a master's)
+DARK = (50, 0.08, 0.2)  # AIS switched off between checkpoints (family-owned vessels: SL-02 is a master's)
 BERTHING = (10, 0.1, 0.3)  # berthing in a no-berthing zone for BERTHING_HOURS
 BERTHING_HOURS = (1.0, 5.0)
 UNLICENSED = (20, 0.08, 0.2)  # muck vessels loading at an unlicensed point (无证码头) instead of their site

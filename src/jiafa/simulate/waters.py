@@ -238,7 +238,10 @@ def _graph(lines: dict[str, Waterway], extra: dict[str, list[Node]]) -> nx.Graph
     return graph
 
 
-def build(seed: int, scale: float, year: int) -> Waters:
+def build(seed: int, scale: float, year: int, until: date | None = None) -> Waters:
+    """The waters for a seed and scale in `year`; certificates and permits are kept renewed up to `until`
+    (default: the end of the following year)."""
+    until = until or date(year + 1, 12, 31)
     rng = random.Random(seed * 31 + 7)
     lines = waterways()
     extra: dict[str, list[Node]] = {}
@@ -267,8 +270,8 @@ def build(seed: int, scale: float, year: int) -> Waters:
     ends = [_node(*w.points[0]) for w in lines.values()] + [_node(*w.points[-1]) for w in lines.values()]
     borders = tuple(n for n in ends if graph.degree(n) == 1)
     companies = tuple(_company(rng, k) for k in range(max(8, round(40 * scale))))
-    vessels = _vessels(rng, scale, year, zones, companies)
-    permits = _permits(rng, scale, year, vessels, zones, graph)
+    vessels = _vessels(rng, scale, year, until, zones, companies)
+    permits = _permits(rng, scale, year, until, vessels, zones, graph)
     vessels = _muck_homes(vessels, permits, zones, graph)
     order = {}
     for code, w in lines.items():
@@ -449,7 +452,12 @@ def pinyin(name: str) -> str:
 
 
 def _vessels(
-    rng: random.Random, scale: float, year: int, zones: tuple[Zone, ...], companies: tuple[Owner, ...]
+    rng: random.Random,
+    scale: float,
+    year: int,
+    until: date,
+    zones: tuple[Zone, ...],
+    companies: tuple[Owner, ...],
 ) -> tuple[Vessel, ...]:
     registries = _data()["registries"]
     homes = [z.code for z in zones if z.kind in ("dock", "berth")]
@@ -493,27 +501,32 @@ def _vessels(
                 draught_m=round(rng.uniform(1.8, 3.4), 1),
                 home=rng.choice(homes),
                 laid_up=drawn == "laid_up",
-                certificates=_certificates(rng, year, mmsi),
+                certificates=_certificates(rng, year, mmsi, until),
             )
         )
     return tuple(out)
 
 
-def _certificates(rng: random.Random, year: int, mmsi: int) -> tuple[Certificate, ...]:
-    """The vessel's certificates, each issued some years before the demo year and valid for its term; for a
-    few vessels one lapsed before or during the year and was not renewed."""
+def _certificates(rng: random.Random, year: int, mmsi: int, until: date) -> tuple[Certificate, ...]:
+    """The vessel's certificates, each valid for its term and renewed when it runs out, up to `until` — a
+    register kept up to date, as the bureau keeps it; for a few vessels one lapsed before or during the year
+    and was not renewed."""
     start = date(year, 1, 1)
     lapsed = rng.choice(list(CERTIFICATES)) if rng.random() < params.EXPIRED_CERTIFICATE else None
     out = []
     for kind, (prefix, years) in CERTIFICATES.items():
+        term = timedelta(days=365 * years)
         if kind == lapsed:
             valid_to = start + timedelta(days=rng.randint(-200, 300))
-        else:  # renewed in time: valid to some day after the year's end
-            valid_to = start + timedelta(days=rng.randint(400, 365 * years + 300))
-        valid_from = valid_to - timedelta(days=365 * years - 1)
-        out.append(
-            Certificate(kind, f"{prefix}{valid_from.year}{mmsi % 1_000_000:06d}", valid_from, valid_to)
-        )
+        else:  # the one in force on New Year's Day runs out some time after it
+            valid_to = start + timedelta(days=rng.randint(30, 365 * years))
+        valid_from = valid_to - term + timedelta(days=1)
+        while True:
+            number = f"{prefix}{valid_from.year}{mmsi % 1_000_000:06d}"
+            out.append(Certificate(kind, number, valid_from, valid_to))
+            if kind == lapsed or valid_to > until:
+                break
+            valid_from, valid_to = valid_to + timedelta(days=1), valid_to + term
     return tuple(out)
 
 
@@ -527,13 +540,14 @@ def _permits(
     rng: random.Random,
     scale: float,
     year: int,
+    until: date,
     vessels: tuple[Vessel, ...],
     zones: tuple[Zone, ...],
     graph: nx.Graph,
 ) -> tuple[Permit, ...]:
     """Muck permits (渣土运输许可): a loading site (a building site by the water) and one of the two dumping
-    sites nearest to it per vessel, for a year from the day it was issued, renewed on the day it expires —
-    except LAPSED_PERMITS of them, renewed late."""
+    sites nearest to it per vessel, for a year from the day it was issued, renewed on the day it expires up to
+    `until` — except LAPSED_PERMITS of them, renewed late in the year."""
     loading = [z for z in zones if z.kind == "loading"]
     dumping = [z for z in zones if z.kind == "dumping"]
     near = {z.code: _nearest(graph, z.node, dumping, 2) for z in loading}
@@ -549,7 +563,7 @@ def _permits(
         site = rng.choice(loading)
         dump = rng.choice(near[site.code])
         valid_from = start - timedelta(days=rng.randint(1, 364))
-        while valid_from <= end + timedelta(days=30):
+        while valid_from <= max(end, until):
             valid_to = valid_from + timedelta(days=364)
             number = f"嘉渣运〔{valid_from.year}〕{len(out) + 1:04d}号"
             out.append(Permit(number, v.mmsi, site.code, dump.code, valid_from, valid_to))

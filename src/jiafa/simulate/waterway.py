@@ -27,6 +27,7 @@ import polars as pl
 from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
 from jiafa.cases import actions as case_actions
 from jiafa.cases.models import Case, Source
@@ -95,7 +96,8 @@ class WaterYear:
 
     def __init__(self, year: Any) -> None:
         self.year = year
-        self.waters = waters.build(year.world.seed, year.world.scale, year.year)
+        # certificates and permits kept renewed to this day, as a bureau keeps its registers
+        self.waters = waters.build(year.world.seed, year.world.scale, year.year, until=timezone.localdate())
         self.state = voyages.state(self.waters)
         self.rng = random.Random(year.world.seed * 104_729 + year.year)
         self.folder = Path(settings.DATA_DIR) / "demo" / "waterway"
@@ -318,8 +320,8 @@ class WaterYear:
 def summary(year: int) -> dict[str, Any]:
     """The waterway figures of the year: AIS positions in the lake, findings detected, checked and how,
     and the cases registered from them."""
-    start = datetime(year, 1, 1).astimezone()
-    end = datetime(year + 1, 1, 1).astimezone()
+    china = timezone.get_default_timezone()
+    start, end = datetime(year, 1, 1, tzinfo=china), datetime(year + 1, 1, 1, tzinfo=china)
     findings = Finding.objects.filter(start__gte=start, start__lt=end)
     checked = Finding.objects.filter(reviewed_at__gte=start, reviewed_at__lt=end)
     cases = Case.objects.filter(source=Source.WATERWAY, registered_at__gte=start, registered_at__lt=end)
