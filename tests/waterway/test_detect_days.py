@@ -1,6 +1,7 @@
 """Detection day by day: each run examines the days ingested since the last one (and the context the rules
 need), and ends with the findings one run over everything gives — for tracks that cross midnight."""
 
+import json
 import shutil
 from datetime import date
 from typing import Any
@@ -11,7 +12,7 @@ from shapely.affinity import translate
 
 from jiafa.waterway import actions, nmea, pipeline, records
 from jiafa.waterway.models import Checkpoint, Examined, Finding, MuckPermit, Vessel, Zone
-from tests.conftest import HAINING
+from tests.conftest import HAINING, run_command
 from tests.waterway.tracks import BOX, LAT, LON, at, static, stay, track
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +171,21 @@ def test_detecting_after_each_day_finds_what_one_run_over_everything_finds(org: 
     again = actions.detect(everything=True)
     assert (again.created, again.updated) == (0, 0)
     assert _findings() == everything
+
+
+def test_the_command_says_which_days_it_examined(org: dict[str, Any]) -> None:
+    world = _world(org)
+    pipeline.add(pipeline.lake_root(), {area: _day(frame, DAYS[0]) for area, frame in world.items()})
+    code, out, err = run_command("waterway", "detect", "--json")
+    assert code == 0, err
+    assert json.loads(out)["days"] == ["2025-06-02"] and json.loads(out)["since"] is None  # the first run
+    code, out, _ = run_command("waterway", "detect")
+    assert "上次检测以来没有新导入的数据" in out
+    pipeline.add(pipeline.lake_root(), {area: _day(frame, DAYS[1]) for area, frame in world.items()})
+    code, out, _ = run_command("waterway", "detect", "--json")
+    assert (json.loads(out)["days"], json.loads(out)["since"]) == (
+        ["2025-06-03"],
+        "2025-06-03T00:00:00+08:00",
+    )
+    code, out, _ = run_command("waterway", "detect", "--all", "--json")
+    assert json.loads(out)["days"] == ["2025-06-02", "2025-06-03"] and json.loads(out)["created"] == 0

@@ -10,7 +10,8 @@ from django.test import Client
 from jiafa.cases.models import Case, Source
 from jiafa.core.roles import Role
 from jiafa.waterway.models import Finding
-from tests.conftest import HAINING, TONGXIANG
+from jiafa.waterway.rules import Rule
+from tests.conftest import BUREAU, HAINING, TONGXIANG
 from tests.waterway.river import TODAY, River, finding
 
 pytestmark = pytest.mark.django_db
@@ -76,8 +77,46 @@ def test_the_queue_filters(river: River, people: dict[str, Client]) -> None:
     assert _listed(officer.get("/waterway/?vessel=0101")) == [river.dumped.pk]  # digits of a name
     assert _listed(officer.get("/waterway/?from=2025-06-03")) == []
     assert len(_listed(officer.get("/waterway/?from=2025-06-02&to=2025-06-02"))) == 2
-    assert len(_listed(officer.get(f"/waterway/?unit={TONGXIANG}"))) == 2  # not his unit: no filter
-    assert officer.get("/waterway/?from=not-a-date&rule=bogus").status_code == 200
+    assert _listed(officer.get(f"/waterway/?unit={HAINING}&status=all&rule=illegal_berthing")) == [
+        river.berthing.pk
+    ]
+
+
+def test_a_city_leader_filters_by_unit(river: River, make_user: Any, web_as: Any) -> None:
+    city = web_as(make_user("city", BUREAU, Role.BUREAU_LEADER))
+    assert len(_listed(city.get("/waterway/"))) == 4
+    assert _listed(city.get(f"/waterway/?unit={TONGXIANG}")) == [river.elsewhere.pk]
+    page = city.get(f"/waterway/?unit={HAINING}")
+    assert len(_listed(page)) == 3 and f'<option value="{HAINING}" selected>' in page.content.decode()
+
+
+def _errors(response: Any) -> list[str]:
+    return [m.message for m in response.context["messages"] if m.level_tag == "error"]
+
+
+def test_bad_filters_are_said_and_left_out(river: River, people: dict[str, Client]) -> None:
+    officer = people["officer"]
+    response = officer.get(f"/waterway/?from=not-a-date&rule=bogus&unit={TONGXIANG}&vessel=浙海宁")
+    assert response.status_code == 200
+    assert _errors(response) == [
+        "线索类型“bogus”无效，可选："
+        + "、".join(f"{r.value}（{r.label}）" for r in Rule)
+        + "。已忽略该筛选条件。",
+        f"单位“{TONGXIANG}”不存在或不在您的辖区内。已忽略该筛选条件。",
+        "开始日期“not-a-date”不是有效日期，应为“年-月-日”，如 2025-06-02。已忽略该筛选条件。",
+    ]
+    assert _listed(response) == [river.berthing.pk]  # the vessel filter still applies
+    page = response.content.decode()
+    assert "开始日期“not-a-date”不是有效日期" in page and 'value="浙海宁"' in page
+    backwards = officer.get("/waterway/?from=2025-06-03&to=2025-06-02&status=closed")
+    assert _errors(backwards) == [
+        "状态“closed”无效，可选：all（全部）、pending（待核查）、confirmed（已确认立案）、handed_over（已移交）、"
+        "dismissed（已排除）。已忽略该筛选条件。",
+        "结束日期 2025-06-02 早于开始日期 2025-06-03。已忽略该筛选条件。",
+    ]
+    assert len(_listed(backwards)) == 3  # pending, any day
+    for odd in ("vessel=%00", "vessel=²", "vessel=99999999999999999999", "page=x", "from=%00"):
+        assert officer.get(f"/waterway/?{odd}").status_code == 200, odd
 
 
 def test_the_pager_keeps_the_filters(river: River, people: dict[str, Client]) -> None:
@@ -219,6 +258,8 @@ def test_the_vessel_list_searches_and_shows_the_code(river: River, people: dict[
     assert [r["v"].mmsi for r in people["officer"].get("/waterway/vessels/?q=413000007").context["rows"]] == [
         413_000_007
     ]
+    for odd in ("²", "99999999999999999999"):  # digits that are no MMSI are looked for in names
+        assert people["officer"].get(f"/waterway/vessels/?q={odd}").context["rows"] == []
     # Tongxiang sees its own vessel, not Haining's
     assert [r["v"].mmsi for r in people["other"].get("/waterway/vessels/").context["rows"]] == [413_000_202]
     assert people["other"].get("/waterway/vessels/413000007/").status_code == 404

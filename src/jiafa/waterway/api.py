@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from jiafa.cases import rendering
 from jiafa.core import jurisdiction
@@ -54,6 +54,17 @@ class FindingOut(Schema):
     letter_sha256: str | None
     case_id: int | None
     version: int
+
+
+class FindingFilters(Schema):
+    """The queue page's filters (findings.filtered); a value that can't be used: 422 invalid_input."""
+
+    status: str = Field("", description="pending、confirmed、handed_over、dismissed 或 all；不填为全部")
+    rule: str = Field("", description="检测规则，如 illegal_berthing")
+    unit: str = Field("", description="机构代码：辖区内该单位及其下级单位")
+    from_: str = Field("", alias="from", description="发现日期起（含，中国时间），YYYY-MM-DD")
+    to: str = Field("", description="发现日期止（含），YYYY-MM-DD")
+    vessel: str = Field("", description="船名（登记、AIS 或卡口识别）的一部分，或 9 位 MMSI")
 
 
 class ConfirmIn(Schema):
@@ -120,17 +131,16 @@ def _one(request: HttpRequest, finding_id: int) -> Finding:
     return jurisdiction.get_visible(_visible(_user(request)), _user(request), pk=finding_id)
 
 
-@router.get("/findings", response=list[FindingOut], summary="辖区内的水网疑似违法线索")
+@router.get("/findings", response=list[FindingOut], summary="辖区内的水网疑似违法线索（可筛选）")
 def list_findings(
-    request: HttpRequest, status: str | None = None, rule: str | None = None, limit: int = 50, offset: int = 0
+    request: HttpRequest, filters: Query[FindingFilters], limit: int = 50, offset: int = 0
 ) -> list[dict[str, Any]]:
-    qs = _visible(_user(request))
-    if status:
-        qs = qs.filter(status=status)
-    if rule:
-        qs = qs.filter(rule=rule)
-    limit = max(1, min(limit, 500))
-    return [_out(f) for f in qs.order_by("-start", "-id")[max(offset, 0) : max(offset, 0) + limit]]
+    qs, asked = findings.filtered(_user(request), filters.model_dump(by_alias=True))
+    if asked.errors:
+        wrong = "；".join(f"参数 {key}：{message}" for key, message in asked.errors.items())
+        raise JiafaError(ErrorCode.INVALID_INPUT, f"筛选条件有误。{wrong}")
+    limit, offset = max(1, min(limit, 500)), max(0, offset)
+    return [_out(f) for f in qs[offset : offset + limit]]
 
 
 @router.get("/findings/{finding_id}", response=FindingOut, summary="一条线索")

@@ -1,17 +1,19 @@
 """What the pages, the API and the hand-over letter say about a suspect-vessel finding: the findings a user
-may see, the measured value against its threshold in words, the place, and the legal basis from the violation
-catalogue."""
+may see and their filters, the measured value against its threshold in words, the place, and the legal basis
+from the violation catalogue."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from jiafa.core import jurisdiction
 from jiafa.core.errors import JiafaError
+from jiafa.core.models import OrgUnit
 from jiafa.core.roles import Perm, require
 from jiafa.law import catalogue
 from jiafa.law.book import rulebook
@@ -37,6 +39,115 @@ def visible(user: object) -> QuerySet[Finding]:
 
 def pending(user: object) -> QuerySet[Finding]:
     return visible(user).filter(status=Finding.Status.PENDING)
+
+
+ALL = "all"  # the status filter's "every status"
+MMSI_DIGITS = 9
+
+
+def mmsi_of(text: str) -> int | None:
+    """The MMSI typed, if the text is one: nine ASCII digits."""
+    return int(text) if len(text) == MMSI_DIGITS and text.isascii() and text.isdigit() else None
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The filters of a findings list as checked. A value that can't be used is left out and said in `errors`
+    (parameter → message in Chinese); the others still apply."""
+
+    status: str  # a Finding.Status or ALL
+    rule: str  # a Rule or ""
+    unit: OrgUnit | None
+    since: date | None  # found on or after this day (China time)
+    until: date | None  # found on or before
+    vessel: str  # part of a registered, AIS or camera-read name, or the MMSI
+    errors: dict[str, str]
+
+
+LABELS = {
+    "status": "状态",
+    "rule": "线索类型",
+    "unit": "单位",
+    "from": "开始日期",
+    "to": "结束日期",
+    "vessel": "船名或 MMSI",
+}
+
+
+def _param(params: Mapping[str, str], key: str, errors: dict[str, str]) -> str:
+    text = (params.get(key) or "").strip()
+    if "\x00" in text:  # no database takes it, and no one types it
+        errors[key] = f"{LABELS[key]}含有空字符"
+        return ""
+    return text
+
+
+def _day(params: Mapping[str, str], key: str, errors: dict[str, str]) -> date | None:
+    text = _param(params, key, errors)
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        errors[key] = f"{LABELS[key]}“{text}”不是有效日期，应为“年-月-日”，如 2025-06-02"
+        return None
+
+
+def midnight(day: date) -> datetime:
+    """The day's start in China time."""
+    return datetime.combine(day, time(), tzinfo=timezone.get_current_timezone())
+
+
+def filtered(
+    user: object, params: Mapping[str, str], *, status: str = ALL
+) -> tuple[QuerySet[Finding], Filters]:
+    """The findings of the user's jurisdiction that pass the list's filters, newest first: the queue page's
+    and `GET /api/v1/waterway/findings`'s. `status` applies when none is asked.
+
+    Parameters: `status` (pending, confirmed, handed_over, dismissed or all), `rule`, `unit` (an org unit code
+    within the jurisdiction: that unit and those under it), `from` and `to` (days in China time, both
+    included), `vessel` (part of a name, or the nine-digit MMSI). Empty means no filter."""
+    qs = visible(user)
+    errors: dict[str, str] = {}
+    asked = _param(params, "status", errors) or status
+    if asked not in (ALL, *Finding.Status.values):
+        errors["status"] = f"状态“{asked}”无效，可选：{ALL}（全部）、" + "、".join(
+            f"{v}（{label}）" for v, label in Finding.Status.choices
+        )
+        asked = status
+    rule = _param(params, "rule", errors)
+    if rule and rule not in {r.value for r in Rule}:
+        errors["rule"] = f"线索类型“{rule}”无效，可选：" + "、".join(f"{r.value}（{r.label}）" for r in Rule)
+        rule = ""
+    unit = None
+    if code := _param(params, "unit", errors):
+        unit = jurisdiction.units(user).filter(code=code).first()
+        if unit is None:
+            errors["unit"] = f"单位“{code}”不存在或不在您的辖区内"
+    since, until = _day(params, "from", errors), _day(params, "to", errors)
+    if since and until and since > until:
+        errors["to"] = f"结束日期 {until} 早于开始日期 {since}"
+        since = until = None
+    vessel = _param(params, "vessel", errors)
+
+    if asked != ALL:
+        qs = qs.filter(status=asked)
+    if rule:
+        qs = qs.filter(rule=rule)
+    if unit is not None:
+        qs = qs.filter(org_unit__path__startswith=unit.path)
+    if since:
+        qs = qs.filter(start__gte=midnight(since))
+    if until:
+        qs = qs.filter(start__lt=midnight(until + timedelta(days=1)))
+    if vessel:
+        by_name = (
+            Q(vessel__name__icontains=vessel) | Q(ais_name__icontains=vessel) | Q(seen_name__icontains=vessel)
+        )
+        mmsi = mmsi_of(vessel)
+        qs = qs.filter(by_name | Q(mmsi=mmsi) if mmsi is not None else by_name)
+    chosen = Filters(asked, rule, unit, since, until, vessel, errors)
+    return qs.order_by("-start", "-id"), chosen
 
 
 def day_of(finding: Finding) -> date:

@@ -5,7 +5,7 @@ in actions.py, and what the pages say in findings.py, vessels.py, maps.py and le
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import polars as pl
@@ -34,7 +34,6 @@ PAGE_SIZE = 50
 OTHER = "other"  # the hand-over form's choice of an authority not in the list
 RECENT_TRACK_DAYS = 14  # a vessel's page looks this far back in the lake for days with a track
 MAP_FINDINGS_MAX = 500
-MMSI_DIGITS = 9
 KIND_ORDER = {kind: i for i, kind in enumerate(VesselCertificate.Kind.values)}  # 国籍、检验、营运、配员
 
 
@@ -45,18 +44,8 @@ def _day(text: str) -> date | None:
         return None
 
 
-def _local_midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time()))
-
-
 def _on_day(qs: QuerySet[Finding], day: date) -> QuerySet[Finding]:
-    return qs.filter(start__gte=_local_midnight(day), start__lt=_local_midnight(day + timedelta(days=1)))
-
-
-def _vessel_q(text: str) -> Q:
-    """A vessel as typed: a part of the registered, AIS or camera-read name, or (digits) the MMSI."""
-    by_name = Q(vessel__name__icontains=text) | Q(ais_name__icontains=text) | Q(seen_name__icontains=text)
-    return by_name | Q(mmsi=int(text)) if text.isdigit() else by_name
+    return qs.filter(start__gte=findings.midnight(day), start__lt=findings.midnight(day + timedelta(days=1)))
 
 
 def _status_badge(f: Finding) -> str:
@@ -78,45 +67,28 @@ def _row(f: Finding) -> dict[str, Any]:
 
 
 def _queue(request: AuthedRequest) -> dict[str, Any]:
+    """The list with its filters (findings.filtered); a filter that can't be used is said and left out."""
     params = request.GET
     user = request.user
-    qs = findings.visible(user)
-    status = params.get("status", Finding.Status.PENDING)
-    if status in Finding.Status.values:
-        qs = qs.filter(status=status)
-    rule = params.get("rule", "")
-    if rule in Rule.__members__.values():
-        qs = qs.filter(rule=rule)
-    units = list(jurisdiction.units(user).order_by("path"))
-    unit = next((u for u in units if u.code == params.get("unit")), None)
-    if unit is not None:
-        qs = qs.filter(org_unit__path__startswith=unit.path)
-    since, until = _day(params.get("from", "")), _day(params.get("to", ""))
-    if since:
-        qs = qs.filter(start__gte=_local_midnight(since))
-    if until:
-        qs = qs.filter(start__lt=_local_midnight(until + timedelta(days=1)))
-    vessel = params.get("vessel", "").strip()
-    if vessel:
-        qs = qs.filter(_vessel_q(vessel))
-    page = Paginator(qs.order_by("-start", "-id"), PAGE_SIZE).get_page(params.get("page"))
-    rows = [_row(f) for f in page]
-    pending = findings.pending(user)
+    qs, asked = findings.filtered(user, params, status=Finding.Status.PENDING)
+    for message in asked.errors.values():
+        messages.error(request, f"{message}。已忽略该筛选条件。")
+    page = Paginator(qs, PAGE_SIZE).get_page(params.get("page"))
     return {
         "page": page,
-        "rows": rows,
-        "status": status,
+        "rows": [_row(f) for f in page],
+        "status": asked.status,
         "statuses": Finding.Status.choices,
-        "rule": rule,
+        "rule": asked.rule,
         "rules": [(r.value, r.label) for r in Rule],
-        "unit": unit.code if unit else "",
-        "units": units,
-        "since": since,
-        "until": until,
-        "vessel": vessel,
-        "pending": pending.count(),
+        "unit": asked.unit.code if asked.unit else "",
+        "units": jurisdiction.units(user).order_by("path"),
+        "since": asked.since,
+        "until": asked.until,
+        "vessel": asked.vessel,
+        "pending": findings.pending(user).count(),
         "filtered": any(params.get(k) for k in ("rule", "unit", "from", "to", "vessel"))
-        or status != Finding.Status.PENDING,
+        or asked.status != Finding.Status.PENDING,
     }
 
 
@@ -245,8 +217,8 @@ def _chosen_vessel(request: AuthedRequest, text: str) -> tuple[int | None, Vesse
     if not text:
         return None, None
     visible = vessels.visible(request.user)
-    if text.isdigit() and len(text) == MMSI_DIGITS:
-        mmsi = int(text)
+    mmsi = findings.mmsi_of(text)
+    if mmsi is not None:
         return mmsi, visible.filter(mmsi=mmsi).first() or Vessel.objects.filter(mmsi=mmsi).first()
     found = visible.filter(name=text).first() or visible.filter(name__icontains=text).order_by("name").first()
     return (found.mmsi, found) if found else (None, None)
@@ -295,7 +267,8 @@ def vessel_list(request: AuthedRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if q:
         by_text = Q(name__icontains=q) | Q(owner_name__icontains=q)
-        qs = qs.filter(by_text | Q(mmsi=int(q)) if q.isdigit() else by_text)
+        mmsi = findings.mmsi_of(q)
+        qs = qs.filter(by_text | Q(mmsi=mmsi) if mmsi is not None else by_text)
     kind = request.GET.get("kind", "")
     if kind in Vessel.Kind.values:
         qs = qs.filter(kind=kind)
