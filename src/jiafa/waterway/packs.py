@@ -86,10 +86,12 @@ def checkpoint_records(finding: Finding) -> list[dict[str, Any]]:
     """The checkpoint record a finding names, as the lake holds it (from the days of the finding)."""
     if not finding.record_id:
         return []
-    held = pipeline.parts(pipeline.PASSAGES)
     first, last = (timezone.localtime(t).date() for t in (finding.start, finding.end))
-    days = [d for d in held if (first - timedelta(days=1)).isoformat() <= d <= last.isoformat()]
-    rows = pipeline.read(held, days, records.PASSAGE_SCHEMA).filter(pl.col("record_id") == finding.record_id)
+    days = [first + timedelta(days=k) for k in range(-1, (last - first).days + 1)]
+    frame = pipeline.scan_days(pipeline.PASSAGES, days)  # those days' folders only, not the whole lake's list
+    if frame is None:
+        return []
+    rows = frame.filter(pl.col("record_id") == finding.record_id).collect()
     return rows.unique("record_id", keep="first").to_dicts()
 
 
