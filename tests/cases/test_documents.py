@@ -302,6 +302,31 @@ def test_every_document_of_a_real_case_is_stored_and_filled_in(team: Team, statu
         assert (document.number or document.content["case_number"]) in text
 
 
+@pytest.mark.parametrize("status", [S.ARCHIVED, S.COURT, S.TRANSFERRED])
+def test_a_document_is_the_file_docxtpl_makes_of_the_whole_template(team: Team, status: S):
+    """Issuing renders the body alone into the template's other parts, prepared once: the same bytes."""
+    case = advance(team, status)
+    for document in case.documents.all():
+        template = rendering.template_path(document.kind).read_bytes()
+        values = rendering.context(document.content)
+        whole = rendering._render_whole(template, values, rendering._ENVIRONMENTS[False])
+        assert whole == stored(document), document.kind
+
+
+def test_a_bureau_template_with_a_placeholder_in_its_footer_is_filled_in_there(
+    team: Team, settings: Any, tmp_path: Path
+):
+    settings.DATA_DIR = tmp_path
+    (tmp_path / "documents").mkdir()
+    template = Document(str(rendering.PACKAGED_TEMPLATES / "decision.docx"))
+    template.sections[0].footer.add_paragraph("{{ bureau_name }}印制")
+    template.save(str(tmp_path / "documents" / "decision.docx"))
+    decision = decision_of(advance(team, S.DECIDED))
+    footer = Document(io.BytesIO(stored(decision))).sections[0].footer
+    assert "嘉兴市交通运输局印制" in [p.text for p in footer.paragraphs]
+    assert DECISION_NUMBER in text_of(stored(decision))
+
+
 def test_demand_and_court_application_state_the_amounts(team: Team):
     case = advance(team, S.COURT)
     demand = text_of(stored(case.documents.get(kind=DocumentKind.DEMAND_NOTICE)))
