@@ -474,7 +474,6 @@ def _write_compressed(package: zipfile.ZipFile, info: zipfile.ZipInfo, raw: byte
     package.filelist.append(entry)
     package.NameToInfo[entry.filename] = entry
     package.start_dir = package.fp.tell()
-    package._didModify = True
 
 
 _COMPILED: dict[str, _Compiled | None] = {}
