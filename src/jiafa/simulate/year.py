@@ -201,6 +201,7 @@ class Year:
 
     def run(self) -> Tally:
         self.staff = _staff()
+        self.unit_codes = dict(OrgUnit.objects.values_list("id", "code"))
         days = self.days
         self.trucks = wim.fleet(self.world, days[0])
         desk = self.staff[ROAD_TRANSPORT_UNIT]
@@ -434,9 +435,9 @@ class Year:
             self._advance(case_id, day)
 
     def _advance(self, case_id: int, day: date) -> None:
-        case = Case.objects.select_related("org_unit").get(pk=case_id)
+        case = Case.objects.get(pk=case_id)
         plan = self.plans[case_id]
-        team = self.staff[case.org_unit.code]
+        team = self.staff[self.unit_codes[case.org_unit_id]]
         step = self._next_step(case, plan, team, day)
         if step is None:
             return
