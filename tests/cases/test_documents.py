@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -373,6 +374,13 @@ def test_a_document_issued_before_files_were_kept_prints_marked_as_not_frozen(te
     assert DECISION_NUMBER in page and FINE in page and "十五日内缴纳罚款" in page
     download = client.get(reverse("cases:document_docx", args=[decision.pk]))
     assert download.status_code == 200 and DECISION_NUMBER in text_of(download.content)
+
+
+def test_facts_typed_on_two_lines_keep_their_line_break_in_the_document(team: Team):
+    facts = "车货总质量62吨，超限24%。\n当事人当场承认超限运输。"
+    notice = advance(team, S.NOTIFIED, facts=facts).documents.get(kind=DocumentKind.NOTICE)
+    xml = zipfile.ZipFile(io.BytesIO(stored(notice))).read("word/document.xml").decode()
+    assert '超限24%。</w:t><w:br/><w:t xml:space="preserve">当事人当场承认超限运输' in xml
 
 
 def test_what_officers_type_is_text_never_markup(team: Team, web_as):

@@ -399,6 +399,15 @@ class _Template(DocxTemplate):
     def patch_xml(self, src_xml: str) -> str:
         return _patched(src_xml, super().patch_xml)
 
+    def resolve_listing(self, xml: str) -> str:
+        """docxtpl turns tabs, newlines, bells and form feeds in a value into Word's tabs, breaks, paragraphs
+        and pages with three nested passes of regular expressions; XML without any of them comes out as it
+        went in, so the passes are skipped (most documents)."""
+        return super().resolve_listing(xml) if _LISTING.search(xml) else xml
+
+
+_LISTING = re.compile("[\t\a\n\f]")
+
 
 _PATCHED: dict[str, str] = {}
 
