@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -302,6 +303,31 @@ def test_every_document_of_a_real_case_is_stored_and_filled_in(team: Team, statu
         assert (document.number or document.content["case_number"]) in text
 
 
+@pytest.mark.parametrize("status", [S.ARCHIVED, S.COURT, S.TRANSFERRED])
+def test_a_document_is_the_file_docxtpl_makes_of_the_whole_template(team: Team, status: S):
+    """Issuing renders the body alone into the template's other parts, prepared once: the same bytes."""
+    case = advance(team, status)
+    for document in case.documents.all():
+        template = rendering.template_path(document.kind).read_bytes()
+        values = rendering.context(document.content)
+        whole = rendering._render_whole(template, values, rendering._ENVIRONMENTS[False])
+        assert whole == stored(document), document.kind
+
+
+def test_a_bureau_template_with_a_placeholder_in_its_footer_is_filled_in_there(
+    team: Team, settings: Any, tmp_path: Path
+):
+    settings.DATA_DIR = tmp_path
+    (tmp_path / "documents").mkdir()
+    template = Document(str(rendering.PACKAGED_TEMPLATES / "decision.docx"))
+    template.sections[0].footer.add_paragraph("{{ bureau_name }}印制")
+    template.save(str(tmp_path / "documents" / "decision.docx"))
+    decision = decision_of(advance(team, S.DECIDED))
+    footer = Document(io.BytesIO(stored(decision))).sections[0].footer
+    assert "嘉兴市交通运输局印制" in [p.text for p in footer.paragraphs]
+    assert DECISION_NUMBER in text_of(stored(decision))
+
+
 def test_demand_and_court_application_state_the_amounts(team: Team):
     case = advance(team, S.COURT)
     demand = text_of(stored(case.documents.get(kind=DocumentKind.DEMAND_NOTICE)))
@@ -348,6 +374,13 @@ def test_a_document_issued_before_files_were_kept_prints_marked_as_not_frozen(te
     assert DECISION_NUMBER in page and FINE in page and "十五日内缴纳罚款" in page
     download = client.get(reverse("cases:document_docx", args=[decision.pk]))
     assert download.status_code == 200 and DECISION_NUMBER in text_of(download.content)
+
+
+def test_facts_typed_on_two_lines_keep_their_line_break_in_the_document(team: Team):
+    facts = "车货总质量62吨，超限24%。\n当事人当场承认超限运输。"
+    notice = advance(team, S.NOTIFIED, facts=facts).documents.get(kind=DocumentKind.NOTICE)
+    xml = zipfile.ZipFile(io.BytesIO(stored(notice))).read("word/document.xml").decode()
+    assert '超限24%。</w:t><w:br/><w:t xml:space="preserve">当事人当场承认超限运输' in xml
 
 
 def test_what_officers_type_is_text_never_markup(team: Team, web_as):

@@ -24,7 +24,7 @@ from jiafa.law.book import rulebook
 from jiafa.overload import records
 from jiafa.overload.models import Finding, IngestBatch, WimStation
 from jiafa.permits.models import Bridge, PermitApplication
-from jiafa.simulate import params, wim, world
+from jiafa.simulate import params, wim, world, year
 from jiafa.waterway.models import Finding as WaterFinding
 from jiafa.waterway.models import Vessel, Zone
 
@@ -36,6 +36,18 @@ def test_same_seed_same_world_different_seed_different_world():
     assert a.trucks == b.trucks and a.companies == b.companies
     assert [t.plate for t in a.trucks] != [t.plate for t in other.trucks]
     assert [s.code for s in a.sites] == [s.code for s in other.sites]  # the places are Jiaxing's
+
+
+def test_rare_conduct_comes_as_often_as_its_chances_add_up_to():
+    """A 3% chance over 1,000 cases is 30 cases, give or take one (drawn case by case: 20 or 40 as well)."""
+    for seed in range(20):
+        rare = year.Rare(random.Random(seed))
+        hits = [rare("transferred", 0.03) for _ in range(1000)]
+        assert sum(hits) in (29, 30, 31)
+    chosen = [
+        [n for n in range(300) if rare("x", 0.05)] for rare in (year.Rare(random.Random(s)) for s in (1, 2))
+    ]
+    assert chosen[0] != chosen[1]  # which cases, the seed decides
 
 
 def test_the_world_is_jiaxing():

@@ -19,6 +19,7 @@ import hashlib
 import io
 import json
 import re
+import struct
 import threading
 import zipfile
 from collections.abc import Iterable, Mapping
@@ -31,6 +32,7 @@ from django.conf import settings
 from docx import Document as open_docx
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.oxml import serialize_part_xml
 from docx.opc.pkgwriter import PackageWriter
 from docx.oxml.ns import qn
 from docx.shared import Length
@@ -123,13 +125,34 @@ def template_path(kind: str, packaged: Path = PACKAGED_TEMPLATES) -> Path:
     return own if own.is_file() else builtin
 
 
+@dataclass(frozen=True)
+class _File:
+    stamp: tuple[int, int, int]  # inode, size and modification time: a changed or replaced file reads anew
+    data: bytes
+    sha256: str
+
+
+_FILES: dict[Path, _File] = {}
+
+
+def _read(path: Path) -> _File:
+    """A template's or texts file's bytes and hash, read again only once the file has changed."""
+    st = path.stat()
+    stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
+    found = _FILES.get(path)
+    if found is None or found.stamp != stamp:
+        data = path.read_bytes()
+        found = _FILES[path] = _File(stamp, data, hashlib.sha256(data).hexdigest())
+    return found
+
+
 def template_info(kind: str, packaged: Path = PACKAGED_TEMPLATES) -> dict[str, str]:
     """Which template a document was made from: frozen with it, so a later edit of it is traceable."""
     path = template_path(kind, packaged)
     return {
         "name": path.name,
         "source": "bureau" if path.parent != packaged else "packaged",
-        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "sha256": _read(path).sha256,
     }
 
 
@@ -141,10 +164,10 @@ def city_of(bureau_name: str) -> str:
 
 def bureau_texts(bureau_name: str) -> dict[str, str]:
     """The bureau's document texts (where to pay, review body, court, hearing place), `{city}` filled in."""
-    data: dict[str, Any] = json.loads(PACKAGED_TEXTS.read_text(encoding="utf-8"))["texts"]
+    data: dict[str, Any] = json.loads(_read(PACKAGED_TEXTS).data)["texts"]
     own = bureau_dir() / "texts.json"
     if own.is_file():
-        data |= json.loads(own.read_text(encoding="utf-8")).get("texts", {})
+        data |= json.loads(_read(own).data).get("texts", {})
     city = str(data.pop("city", "") or city_of(bureau_name))
     return {k: str(v).replace("{city}", city) for k, v in data.items()}
 
@@ -376,6 +399,15 @@ class _Template(DocxTemplate):
     def patch_xml(self, src_xml: str) -> str:
         return _patched(src_xml, super().patch_xml)
 
+    def resolve_listing(self, xml: str) -> str:
+        """docxtpl turns tabs, newlines, bells and form feeds in a value into Word's tabs, breaks, paragraphs
+        and pages with three nested passes of regular expressions; XML without any of them comes out as it
+        went in, so the passes are skipped (most documents)."""
+        return super().resolve_listing(xml) if _LISTING.search(xml) else xml
+
+
+_LISTING = re.compile("[\t\a\n\f]")
+
 
 _PATCHED: dict[str, str] = {}
 
@@ -395,26 +427,100 @@ def render(
     """The DOCX of a document from its frozen content. `strict` refuses an unknown placeholder (for checking
     a template); issuing is lenient, so a typo in a bureau's template leaves a blank rather than blocking a
     case."""
-    path = template_path(kind, packaged)
-    template = _Template(str(path))
-    template.docx = _parsed(path.read_bytes())  # docxtpl renders this copy instead of opening the file
-    template.render(context(content), jinja_env=_ENVIRONMENTS[strict], autoescape=True)
+    file = _read(template_path(kind, packaged))
+    values, env = context(content), _ENVIRONMENTS[strict]
+    compiled = _compiled(file, values, env)
+    return compiled.render(values, env) if compiled else _render_whole(file.data, values, env)
+
+
+def _render_whole(data: bytes, values: Mapping[str, Any], env: _Environment) -> bytes:
+    """docxtpl's rendering of every part of the template, and the package written anew."""
+    template = _Template(io.BytesIO(data))
+    template.render(values, jinja_env=env, autoescape=True)
     return docx_bytes(template.docx)
 
 
-_PARSED: dict[str, DocxDocument] = {}
+_JINJA = re.compile(r"\{[{%#]")
 
 
-def _parsed(data: bytes) -> DocxDocument:
-    """A fresh copy of the template's parsed document: parsed once per distinct file content, copied for each
-    rendering (a copy costs a third of a parse)."""
-    key = hashlib.sha256(data).hexdigest()
-    found = _PARSED.get(key)
-    if found is None:
-        if len(_PARSED) >= _Environment.COMPILED_MAX:
-            _PARSED.clear()
-        found = _PARSED[key] = open_docx(io.BytesIO(data))
-    return copy.deepcopy(found)
+@dataclass
+class _Compiled:
+    """A template whose placeholders are all in the body of its main part — the usual case. Every other part
+    of the package (styles, numbering, footers without placeholders, properties …) comes out of docxtpl the
+    same whatever the content, so it is written once, compressed, and copied into each document as it is;
+    a document renders its body alone. The bytes are those of `_render_whole` (a test holds the two
+    together)."""
+
+    document: DocxDocument  # the pristine parsed template, never changed
+    body: str  # the body's XML, cleaned for Jinja (patch_xml)
+    entries: list[tuple[zipfile.ZipInfo, bytes | None]]  # in package order; None marks the main part
+
+    def render(self, values: Mapping[str, Any], env: _Environment) -> bytes:
+        steps = _Template(io.BytesIO())  # docxtpl's steps on the body, with this rendering's own state
+        steps.docx = self.document
+        steps.render_init()
+        tree = steps.fix_tables(steps.render_xml_part(self.body, self.document.part, values, env))
+        steps.fix_docpr_ids(tree)
+        root = copy.deepcopy(self.document.element)
+        root.replace(root.body, tree)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+            for info, raw in self.entries:
+                if raw is None:
+                    package.writestr(copy.copy(info), serialize_part_xml(root))
+                else:
+                    _write_compressed(package, info, raw)
+        return out.getvalue()
+
+
+def _write_compressed(package: zipfile.ZipFile, info: zipfile.ZipInfo, raw: bytes) -> None:
+    """Append an entry whose compressed bytes, CRC and sizes are known, as zipfile itself would write it."""
+    assert package.fp is not None
+    entry = copy.copy(info)
+    entry.header_offset = package.fp.tell()
+    package.fp.write(entry.FileHeader(False))
+    package.fp.write(raw)
+    package.filelist.append(entry)
+    package.NameToInfo[entry.filename] = entry
+    package.start_dir = package.fp.tell()
+
+
+_COMPILED: dict[str, _Compiled | None] = {}
+
+
+def _compiled(file: _File, values: Mapping[str, Any], env: _Environment) -> _Compiled | None:
+    """The template prepared for rendering its body alone, or None when any other part has placeholders
+    (headers, footers, footnotes, properties): such a template is rendered whole. Prepared from its first
+    rendering (of `values`), whose parts but the body are every rendering's."""
+    key, data = file.sha256, file.data
+    if key in _COMPILED:
+        return _COMPILED[key]
+    if len(_COMPILED) >= _Environment.COMPILED_MAX:
+        _COMPILED.clear()
+    document = open_docx(io.BytesIO(data))
+    main = document.part
+    others = [part for part in main.package.iter_parts() if part is not main]
+    found: _Compiled | None = None
+    if not any(_JINJA.search(part.blob.decode("utf-8", "replace")) for part in others):
+        steps = _Template(io.BytesIO())
+        steps.docx = document
+        body = steps.patch_xml(steps.get_xml())
+        whole = _render_whole(data, values, env)
+        with zipfile.ZipFile(io.BytesIO(whole)) as package:
+            entries = [
+                (info, None if info.filename == main.partname.membername else _raw(whole, info))
+                for info in package.infolist()
+            ]
+        found = _Compiled(document, body, entries)
+    _COMPILED[key] = found
+    return found
+
+
+def _raw(package: bytes, info: zipfile.ZipInfo) -> bytes:
+    """An entry's compressed bytes, read past its local header."""
+    name_len, extra_len = struct.unpack("<HH", package[info.header_offset + 26 : info.header_offset + 30])
+    start = info.header_offset + 30 + name_len + extra_len
+    return package[start : start + info.compress_size]
 
 
 def docx_text(data: bytes) -> str:

@@ -32,6 +32,12 @@ def get_visible(qs: QuerySet[M], user: Any, field: str = "org_unit", **lookup: A
         raise JiafaError(ErrorCode.NOT_FOUND) from exc
 
 
+def sees(user: Any, unit: OrgUnit) -> bool:
+    """Whether the unit lies within the user's jurisdiction (for a record already fetched with its unit)."""
+    path = _root_path(user)
+    return path is not None and unit.path.startswith(path)
+
+
 def units(user: Any) -> QuerySet[OrgUnit]:
     path = _root_path(user)
     return OrgUnit.objects.filter(path__startswith=path) if path else OrgUnit.objects.none()

@@ -51,13 +51,18 @@ class OrgUnit(models.Model):
         return self.path.count("/") - 2
 
     def bureau(self) -> OrgUnit:
-        """The unit whose documents share one numbering: the nearest ancestor with a document prefix."""
+        """The unit whose documents share one numbering: the nearest ancestor with a document prefix (looked
+        up once for this instance: a document's frame and its number both ask)."""
         if self.document_prefix or self.parent_id is None:
             return self
-        steps = self.path.strip("/").split("/")[:-1]  # the ancestors' codes, from the root down
-        paths = ["/" + "/".join(steps[: k + 1]) + "/" for k in range(len(steps))]
-        ancestors = sorted(OrgUnit.objects.filter(path__in=paths), key=lambda u: len(u.path), reverse=True)
-        return next((u for u in ancestors if u.document_prefix), ancestors[-1] if ancestors else self)
+        found: OrgUnit | None = self.__dict__.get("_bureau")
+        if found is None:
+            steps = self.path.strip("/").split("/")[:-1]  # the ancestors' codes, from the root down
+            paths = ["/" + "/".join(steps[: k + 1]) + "/" for k in range(len(steps))]
+            ancestors = sorted(OrgUnit.objects.filter(path__in=paths), key=lambda u: -len(u.path))
+            found = next((u for u in ancestors if u.document_prefix), ancestors[-1] if ancestors else self)
+            self.__dict__["_bureau"] = found
+        return found
 
 
 class User(AbstractUser):

@@ -11,13 +11,14 @@ so nothing here opens a `driver_ban`; that belongs to cases that record a driver
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from jiafa.cases.models import Case, PartyKind, Source
@@ -131,12 +132,18 @@ def _vehicle_revocations(win: Window, book: RuleBook) -> list[FollowUp]:
     keys = {(c["plate"], c["plate_color"]): f"vehicle:{c['plate']}/{c['plate_color']}" for c in counts}
     counted_until = _last_windows(K.VEHICLE_REVOCATION, list(keys.values()))
     vehicles = {(v.plate, v.plate_color): v for v in Vehicle.objects.filter(plate__in=[p for p, _ in keys])}
+    over: dict[tuple[str, str], list[tuple[int, int, datetime]]] = defaultdict(list)
+    found = confirmed(win).filter(plate__in=[p for p, _ in keys]).order_by("passed_at", "id")
+    for plate, colour, pk, unit, passed_at in found.values_list(
+        "plate", "plate_color", "id", "org_unit", "passed_at"
+    ):
+        over[plate, colour].append((pk, unit, passed_at))
     opened = []
     for (plate, colour), key in keys.items():
-        findings = confirmed(win).filter(plate=plate, plate_color=colour)
-        if key in counted_until:
-            findings = findings.filter(passed_at__gte=win.start(counted_until[key] + timedelta(days=1)))
-        rows = list(findings.order_by("passed_at").values_list("id", "org_unit"))
+        rows = over[plate, colour]
+        if key in counted_until:  # only what passed since the last follow-up's window counts
+            since = win.start(counted_until[key] + timedelta(days=1))
+            rows = [row for row in rows if row[2] >= since]
         if len(rows) <= times:
             continue
         vehicle = vehicles.get((plate, colour))
@@ -149,7 +156,7 @@ def _vehicle_revocations(win: Window, book: RuleBook) -> list[FollowUp]:
                 subject_key=key,
                 vehicle=vehicle,
                 count=len(rows),
-                detail={"findings": [pk for pk, _ in rows], "times": times},
+                detail={"findings": [pk for pk, _, _ in rows], "times": times},
                 basis=_basis(book, "repeat_offence.vehicle_times", win.last),
                 window_from=win.first,
                 window_to=win.last,
@@ -174,12 +181,7 @@ def _company_suspensions(win: Window, book: RuleBook) -> list[FollowUp]:
             if not later or later[0]["over"] * share.denominator <= later[0]["fleet"] * share.numerator:
                 continue
             row = later[0]
-        plates = list(
-            _company_vehicles(row["owner_id_no"])
-            .filter(_over_limit(counted))
-            .order_by("plate")
-            .values_list("plate", flat=True)
-        )
+        plates = sorted(plate for _, plate in _over_vehicles(counted, row["owner_id_no"]))
         latest = confirmed(counted).filter(plate__in=plates).order_by("-passed_at").values("org_unit")[:1]
         opened.append(
             FollowUp.objects.create(
@@ -202,23 +204,19 @@ def _company_vehicles(owner_id_no: str | None = None) -> QuerySet[Vehicle]:
     return qs if owner_id_no is None else qs.filter(owner_id_no=owner_id_no)
 
 
-def _over_limit(win: Window) -> Exists:
-    return Exists(confirmed(win).filter(plate=OuterRef("plate"), plate_color=OuterRef("plate_color")))
+def _over_vehicles(win: Window, owner_id_no: str | None = None) -> list[tuple[str, str]]:
+    """(credit code, plate) of each company vehicle over the limit in the window: from the window's findings
+    to the vehicles, not from every vehicle to the findings — a register holds hundreds of thousands of
+    vehicles, a year's confirmed findings a few thousand plates."""
+    over = set(confirmed(win).values_list("plate", "plate_color").distinct())
+    rows = _company_vehicles(owner_id_no).filter(plate__in=confirmed(win).values("plate"))
+    return [(o, p) for o, p, c in rows.values_list("owner_id_no", "plate", "plate_color") if (p, c) in over]
 
 
 def _fleets(win: Window, owner_id_no: str | None = None) -> list[dict[str, Any]]:
     """Per company (by credit code) with a vehicle over the limit in the window: its fleet, and how many of
     those vehicles were over the limit."""
-    # From the window's findings to the vehicles, not from every vehicle to the findings: a register holds
-    # hundreds of thousands of vehicles, a year's confirmed findings a few thousand plates.
-    over = dict(
-        _company_vehicles(owner_id_no)
-        .filter(plate__in=confirmed(win).values("plate"))
-        .filter(_over_limit(win))
-        .values("owner_id_no")
-        .annotate(over=Count("id"))
-        .values_list("owner_id_no", "over")
-    )
+    over = Counter(owner for owner, _ in _over_vehicles(win, owner_id_no))
     fleets = (
         _company_vehicles()
         .filter(owner_id_no__in=list(over))

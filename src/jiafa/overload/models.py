@@ -83,6 +83,9 @@ class Vehicle(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["plate", "plate_color"], name="one_vehicle_per_plate")]
+        # A company's fleet (一超四罚 counts it against the vehicles over the limit) among the register's
+        # hundreds of thousands of vehicles.
+        indexes = [models.Index(fields=["owner_id_no"], name="vehicle_owner_idx")]
         verbose_name = verbose_name_plural = "车辆"
 
     def __str__(self) -> str:

@@ -56,9 +56,8 @@ def _unit_step(item: Item, key: str) -> int:
 
 
 def tier_of(item: Item, rng: random.Random) -> Tier:
-    weights = list(params.TIER_WEIGHTS[: len(item.tiers)]) + [0.05] * (
-        len(item.tiers) - len(params.TIER_WEIGHTS)
-    )
+    chosen = params.TIER_WEIGHTS_OF.get(item.code, params.TIER_WEIGHTS)
+    weights = list(chosen[: len(item.tiers)]) + [0.05] * (len(item.tiers) - len(chosen))
     return rng.choices(item.tiers, weights)[0]
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 TRUCKS = 300_000  # goods vehicles that pass Jiaxing's stations in a year (most of them now and then)
 COMPANIES = 400  # transport companies owning part of the Jiaxing-registered fleet
 OWNED_BY_COMPANY = 0.55  # of Jiaxing-registered trucks (浙F)
-ROGUE_COMPANIES = 0.1  # companies that load their trucks over the limit as a practice …
-ROGUE_HABITUAL = 0.12  # … so that this share of their trucks overload habitually
+ROGUE_COMPANIES = 0.12  # companies that load their trucks over the limit as a practice …
+ROGUE_HABITUAL = 0.15  # … so that this share of their trucks overload habitually
 DRIVERS = 2_000  # people who drive for others (parties of on-site cases that are not the owner)
 # (axles, combination, share of single-drive-axle tractors, weight): goods vehicles at Chinese WIM stations
 AXLE_CLASSES = [
@@ -61,7 +61,7 @@ LAPSED_CALIBRATION = ("JX-WIM-13", 0.55, 21)  # this station's certificate lapse
 DISMISS_SHARE = 0.04  # findings an officer sets aside at review (a plate misread, a vehicle on permit …)
 DEFENCE_SHARE = 0.06  # parties who state a defence within the window
 PAY_ON_TIME = 0.8885  # of fined parties
-PAY_LATE = 0.11  # pay after the deadline (with the late fee); the rest never pay
+PAY_LATE = 0.1093  # pay after the deadline (with the late fee); the rest (0.22%) never pay: demand, court
 REVIEW_DELAY_DAYS = (1, 3)  # from detection to the officer's review
 STEP_DELAY_DAYS = (1, 4)  # between an officer's steps
 PAY_DELAY_DAYS = (2, 14)  # from service to payment, for those who pay on time
@@ -90,6 +90,9 @@ COMPLAINT_SHARE = 0.08  # of on-site cases, those that began with a complaint
 FIRST_VIOLATION = {"CX-01": 0.6, "CC-01": 0.7, "KY-02": 0.5, "SL-02": 0.6}  # share that qualify and sign
 CRIMINAL_TRANSFER = {"WH-01": 0.2, "KY-01": 0.03}  # share handed to the police (涉嫌犯罪)
 TIER_WEIGHTS = (0.55, 0.3, 0.15)  # lightest tier first, where an item has several
+# Items whose heavier tier is for the serious few: a company over the fleet share is ordered to suspend
+# business (停业整顿); its licence is revoked only where it is serious (the report counts 39 suspensions).
+TIER_WEIGHTS_OF = {"CX-06": (0.9, 0.1)}
 
 # ── Oversize-transport permits ────────────────────────────────────────────────────────────────────────
 PERMIT_APPLICATIONS = 1_500  # applications a year to the road transport squadron

@@ -167,7 +167,7 @@ def build(seed: int, scale: float) -> World:
     rng = random.Random(seed)
     network = roads()
     companies = tuple(_company(rng, k) for k in range(max(20, round(params.COMPANIES * scale))))
-    rogue = {c.id_no for c in companies if rng.random() < params.ROGUE_COMPANIES}
+    rogue = {c.id_no for c in rng.sample(companies, round(len(companies) * params.ROGUE_COMPANIES))}
     trucks = tuple(_truck(rng, companies, rogue) for _ in range(max(2000, round(params.TRUCKS * scale))))
     drivers = tuple(_individual(rng) for _ in range(max(50, round(params.DRIVERS * scale))))
     platforms = tuple(_platform(rng, name) for name in PLATFORMS)

@@ -1,3 +1,4 @@
+import gc
 import shutil
 from pathlib import Path
 from typing import Any
@@ -168,7 +169,11 @@ class Command(JiafaCommand):
             simulation.progress = lambda _what, done, total: progress.update(
                 days, completed=done, total=total
             )
-            tally = simulation.run()
+            gc.freeze()  # the world's millions of objects live through the year: out of the collector's way
+            try:
+                tally = simulation.run()
+            finally:
+                gc.unfreeze()
         world.scale, world.year = scale, year
         world.summary = {
             **summary(year),
