@@ -44,6 +44,5 @@ def units(user: Any) -> QuerySet[OrgUnit]:
 
 
 def require_unit(user: Any, unit: OrgUnit) -> None:
-    path = _root_path(user)
-    if path is None or not unit.path.startswith(path):
+    if not sees(user, unit):
         raise JiafaError(ErrorCode.NOT_FOUND, "该单位不在您的辖区内")
