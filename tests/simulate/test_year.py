@@ -104,7 +104,8 @@ def test_a_days_records_follow_the_record_format_and_the_trucks_habits():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_tiny_year_runs_through_the_real_pipelines(capsys):
+def test_a_tiny_year_runs_through_the_real_pipelines(capsys, monkeypatch):
+    monkeypatch.setattr(params, "UNPAID_AT_START", 1000)  # two fines of the year before, never paid
     call_command("demo", "--json", "--scale", str(TINY), "--year", "2023", "--seed", "11")
     out = json.loads(capsys.readouterr().out)
     figures = out["summary"]
@@ -190,6 +191,17 @@ def test_a_tiny_year_runs_through_the_real_pipelines(capsys):
     assert figures["waterway_cases"] == waterway_cases.exclude(status=CaseStatus.DECLINED).count()
     # a case from the water goes through the same steps as any other
     assert waterway_cases.filter(events__kind__in=["file", "decline"]).exists()
+
+    # the year opened with the year before's unpaid fines: decided then, taken to the court this year once the
+    # lawsuit period (six months from service) had passed and the demand went unanswered
+    carried = cases.filter(registered_at__year=2022)
+    assert carried.count() == 2
+    for case in carried:
+        assert case.decided_on.year == 2022 and case.outcome == Outcome.PENALTY
+        assert case.court_applied_on.year == 2023
+        assert case.demand_served_on < case.court_applied_on
+        assert case.court_applied_on > case.served_on + timedelta(days=182)
+    assert figures["court_application"] == cases.filter(court_applied_on__year=2023).count() >= 2
 
     # a lawful simulation: no step the platform refused
     assert figures["refused"] == {}

@@ -62,6 +62,14 @@ DISMISS_SHARE = 0.04  # findings an officer sets aside at review (a plate misrea
 DEFENCE_SHARE = 0.06  # parties who state a defence within the window
 PAY_ON_TIME = 0.8885  # of fined parties
 PAY_LATE = 0.1093  # pay after the deadline (with the late fee); the rest (0.22%) never pay: demand, court
+# The year opens with the fines of the year before that will never be paid, decided in its second half: they
+# reach the court this year, once the six-month lawsuit period has passed. The year before is taken at this
+# year's rate: 0.22% of about 7,000 fines a year, over the seven months from June (the months whose decisions
+# reach the court in the next year). Each is registered on a working day from UNPAID_FROM up to
+# UNPAID_LAST_DAYS working days before the year ends, and decided a few weeks later.
+UNPAID_AT_START = 9
+UNPAID_FROM = (6, 1)
+UNPAID_LAST_DAYS = 20
 REVIEW_DELAY_DAYS = (1, 3)  # from detection to the officer's review
 STEP_DELAY_DAYS = (1, 4)  # between an officer's steps
 PAY_DELAY_DAYS = (2, 14)  # from service to payment, for those who pay on time

@@ -211,6 +211,8 @@ class Year:
         self.folder.mkdir(parents=True, exist_ok=True)
         with simulated(self.clock):
             timed = self.tally.timed
+            with timed("cases"):
+                self._carried_over()
             for k, day in enumerate(days):
                 with timed("night"):
                     self._night(day - timedelta(days=1))
@@ -249,6 +251,22 @@ class Year:
         call_command("overload", "ingest", str(path), "--json", stdout=_Null())
         call_command("overload", "detect", "--json", stdout=_Null())
         self.tally.files += 1
+
+    def _carried_over(self) -> None:
+        """The year opens with the fines of the year before that will never be paid (params.UNPAID_AT_START):
+        each is registered on a working day of its second half and goes through the same steps as any case,
+        on the days of that year, so that this year it reaches the court once its review and lawsuit periods
+        have passed. The year's own figures count none of it but the court application."""
+        first = date(self.year - 1, *params.UNPAID_FROM)
+        days = [first + timedelta(days=k) for k in range((date(self.year, 1, 1) - first).days)]
+        working = [d for d in days if self.calendar.is_working_day(d)]
+        count = round(params.UNPAID_AT_START * self.world.scale)
+        registered = Counter(self.rng.choice(working[: -params.UNPAID_LAST_DAYS]) for _ in range(count))
+        for day in working if count else ():
+            self.clock.at(day, 9)
+            for _ in range(registered[day]):  # drawn again where the penalty drawn has no fine
+                any(self._new_case("CX-01", day, unpaid=True) for _ in range(10))
+            self._advance_due(day)
 
     # ── Non-site: review and filing ───────────────────────────────────────────────────────────────────
 
@@ -294,6 +312,7 @@ class Year:
         owner: Owner | None = None,
         plate: str = "",
         facts: str = "",
+        unpaid: bool = False,
     ) -> int | None:
         """An officer meets a violation (or a follow-up calls for one) and registers the case."""
         item = self.items[code]
@@ -309,7 +328,7 @@ class Year:
             owner = self.rng.choice(self.world.companies)
         if owner is None:
             owner = truck.owner if truck.owner.kind == "person" else self.rng.choice(self.world.drivers)
-        drawn = self._plan_for(code, owner.kind)
+        drawn = self._plan_for(code, owner.kind, unpaid=unpaid)
         if drawn is None:
             return None
         plan, exemption_facts = drawn
@@ -340,13 +359,18 @@ class Year:
         self._schedule(case.pk, day)
         return int(case.pk)
 
-    def _plan_for(self, code: str, party_kind: str) -> tuple[Plan, dict[str, Any] | None] | None:
+    def _plan_for(
+        self, code: str, party_kind: str, *, unpaid: bool = False
+    ) -> tuple[Plan, dict[str, Any] | None] | None:
         """How a case of this violation will go: the party's conduct, a first-violation exemption, a transfer,
-        or the penalty the officers will propose (with the facts it rests on)."""
+        or the penalty the officers will propose (with the facts it rests on). An `unpaid` case is a fine its
+        party will never pay (None where the penalty drawn has none)."""
         item = self.items[code]
-        plan = self._party()
-        plan.exemption = self.rng.random() < params.FIRST_VIOLATION.get(code, 0.0)
-        plan.transfer = self.rare(f"{code} transferred", params.CRIMINAL_TRANSFER.get(code, 0.0))
+        plan = Plan(pays="never") if unpaid else self._party()
+        plan.exemption = not unpaid and self.rng.random() < params.FIRST_VIOLATION.get(code, 0.0)
+        plan.transfer = not unpaid and self.rare(
+            f"{code} transferred", params.CRIMINAL_TRANSFER.get(code, 0.0)
+        )
         plan.handover = item.handover_to
         exemption_facts = officers.exemption(item, self.rng) if plan.exemption else None
         plan.exemption = exemption_facts is not None
@@ -354,6 +378,8 @@ class Year:
             plan.proposal = officers.penalty(item, party_kind, self.rng)
             if plan.proposal is None:
                 self.tally.refused[f"{code}: 无可适用的处罚阶次"] += 1
+                return None
+            if unpaid and not plan.proposal.fine_yuan:  # a warning: nothing to pay
                 return None
         plan.facts = exemption_facts or (plan.proposal.facts if plan.proposal else {})
         return plan, exemption_facts
