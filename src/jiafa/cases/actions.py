@@ -115,11 +115,8 @@ def _step(case_id: int, action: str, *, actor: User, version: int | None, ip: st
 def _values(case: Case) -> dict[str, Any]:
     """The case's columns, to write back only those a step changed (lists and dicts copied: a step may change
     them in place)."""
-    return {
-        f.name: copy.deepcopy(getattr(case, f.attname))
-        for f in Case._meta.concrete_fields
-        if not f.primary_key
-    }
+    values = {f.name: getattr(case, f.attname) for f in Case._meta.concrete_fields if not f.primary_key}
+    return {name: copy.deepcopy(v) if isinstance(v, list | dict) else v for name, v in values.items()}
 
 
 def attach_evidence(

@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from jiafa.cases import events, rendering
 from jiafa.cases.models import Case, CaseDocument, DocumentKind
-from jiafa.core import evidence
+from jiafa.core import evidence, rows
 from jiafa.core.models import EvidenceItem, User
 from jiafa.core.numbering import next_number
 from jiafa.law.book import rulebook
@@ -135,9 +135,8 @@ def issue(case: Case, kind: DocumentKind, *, actor: User, on: date, content: dic
     number = next_number(case.org_unit, kind, word, on.year) if word else ""
     full = {"date": on.isoformat(), **frame(case, kind, on), **content, "number": number}
     blob = evidence.store(io.BytesIO(rendering.render(kind, full)), rendering.DOCX_TYPE)
-    document = CaseDocument.objects.create(
-        case=case, kind=kind, number=number, content=full, blob=blob, created_by=actor
-    )
+    document = CaseDocument(case=case, kind=kind, number=number, content=full, blob=blob, created_by=actor)
+    rows.insert(document)
     note = f"{document.get_kind_display()} {number}".strip()
     events.record(case, "document", actor, note=note, document=kind, sha256=blob.sha256)
     return document

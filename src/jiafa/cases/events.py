@@ -6,6 +6,7 @@ from typing import Any
 
 from jiafa.cases.models import Case, CaseEvent
 from jiafa.cases.states import BY_ACTION
+from jiafa.core import rows
 from jiafa.core.models import User
 
 # Events that are not status steps of the transition table.
@@ -26,7 +27,7 @@ def label(kind: str) -> str:
 def record(
     case: Case, kind: str, actor: User, *, status_from: str = "", note: str = "", **data: Any
 ) -> CaseEvent:
-    return CaseEvent.objects.create(
+    event = CaseEvent(
         case=case,
         kind=kind,
         actor=actor,
@@ -35,3 +36,5 @@ def record(
         note=note,
         data=data,
     )
+    rows.insert(event)
+    return event

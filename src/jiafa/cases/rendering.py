@@ -454,6 +454,11 @@ class _Compiled:
     document: DocxDocument  # the pristine parsed template, never changed
     body: str  # the body's XML, cleaned for Jinja (patch_xml)
     entries: list[tuple[zipfile.ZipInfo, bytes | None]]  # in package order; None marks the main part
+    shell: Any = field(init=False)  # the main part's XML with an empty body: each rendering's body fills it
+
+    def __post_init__(self) -> None:
+        self.shell = copy.deepcopy(self.document.element)
+        self.shell.body.clear()
 
     def render(self, values: Mapping[str, Any], env: _Environment) -> bytes:
         steps = _Template(io.BytesIO())  # docxtpl's steps on the body, with this rendering's own state
@@ -461,7 +466,7 @@ class _Compiled:
         steps.render_init()
         tree = steps.fix_tables(steps.render_xml_part(self.body, self.document.part, values, env))
         steps.fix_docpr_ids(tree)
-        root = copy.deepcopy(self.document.element)
+        root = copy.deepcopy(self.shell)
         root.replace(root.body, tree)
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:

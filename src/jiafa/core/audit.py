@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.http import HttpRequest
 
+from jiafa.core import rows
 from jiafa.core.models import AuditEntry, AuditHead, OrgUnit
 
 GENESIS = "0" * 64
@@ -64,9 +65,9 @@ def record(
         org_unit = org_unit or getattr(obj, "org_unit", None)
     user = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic(savepoint=False):  # a failure here fails the caller's whole transaction
-        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+        seq, prev_hash = _lock_head()
         entry = AuditEntry(
-            seq=head.seq + 1,
+            seq=seq + 1,
             at=at or datetime.now(UTC),
             actor=user,
             actor_name=user.get_username() if user else "",
@@ -76,13 +77,31 @@ def record(
             org_unit=org_unit,
             ip=ip,
             detail=_canonical(detail or {}),
-            prev_hash=head.entry_hash,
+            prev_hash=prev_hash,
         )
-        entry.entry_hash = entry_hash(_hashed_fields(entry), head.entry_hash)
-        entry.save()
-        head.seq, head.entry_hash = entry.seq, entry.entry_hash
-        head.save(update_fields=["seq", "entry_hash"])
+        entry.entry_hash = entry_hash(_hashed_fields(entry), prev_hash)
+        rows.insert(entry)
+        with connection.cursor() as cursor:
+            cursor.execute(_MOVE_HEAD, [entry.seq, entry.entry_hash])
     return entry
+
+
+# Every append reads and moves the chain's tip; two plain statements, as each case step appends.
+_HEAD = "SELECT seq, entry_hash FROM core_audithead WHERE id = 1"
+_MOVE_HEAD = "UPDATE core_audithead SET seq = %s, entry_hash = %s WHERE id = 1"
+
+
+def _lock_head() -> tuple[int, str]:
+    """The tip's sequence number and hash, its row locked until the transaction ends."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(_HEAD + lock)
+        row = cursor.fetchone()
+        if row is None:  # the first entry ever
+            AuditHead.objects.get_or_create(pk=1)
+            cursor.execute(_HEAD + lock)
+            row = cursor.fetchone()
+    return int(row[0]), str(row[1])
 
 
 @dataclass

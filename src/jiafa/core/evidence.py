@@ -13,6 +13,7 @@ from typing import IO
 
 from django.conf import settings
 
+from jiafa.core import rows
 from jiafa.core.errors import ErrorCode, JiafaError
 from jiafa.core.models import EvidenceBlob
 
@@ -57,9 +58,9 @@ def store(f: IO[bytes], content_type: str) -> EvidenceBlob:
         os.unlink(tmp.name)
         raise JiafaError(ErrorCode.EVIDENCE_EMPTY)
     digest = h.hexdigest()
-    blob, _ = EvidenceBlob.objects.get_or_create(
-        sha256=digest, defaults={"size": size, "content_type": content_type[:100]}
-    )
+    blob = EvidenceBlob(sha256=digest, size=size, content_type=content_type[:100])
+    if not rows.insert(blob, keep_existing=True):  # the same content stored before: its row stands
+        blob = EvidenceBlob.objects.get(pk=digest)
     _place(Path(tmp.name), blob.path)
     return blob
 

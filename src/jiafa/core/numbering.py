@@ -1,19 +1,22 @@
 """Gapless document numbers per bureau, kind and year, e.g. 嘉交执罚〔2024〕第00012号 (law.md §2).
 Call inside the transaction that creates the document: if it rolls back, the number is not used up."""
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 
 from jiafa.core.models import DocumentSequence, OrgUnit
+
+# One statement takes the next number and locks the row until the transaction ends.
+_TAKE = "UPDATE core_documentsequence SET last = last + 1 WHERE bureau_id = %s AND kind = %s AND year = %s"
 
 
 def next_number(unit: OrgUnit, kind: str, word: str, year: int) -> str:
     """`word` is the document's character in the number (罚, 立, 告 …)."""
     bureau = unit.bureau()
-    sequence = DocumentSequence.objects.filter(bureau=bureau, kind=kind, year=year)
-    with transaction.atomic(savepoint=False):
-        if not sequence.update(last=F("last") + 1):  # the update locks the row until the transaction ends
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute(_TAKE + " RETURNING last", [bureau.pk, kind, year])
+        row = cursor.fetchone()
+        if row is None:  # the first of its kind this year
             DocumentSequence.objects.get_or_create(bureau=bureau, kind=kind, year=year)
-            sequence.update(last=F("last") + 1)
-        last = sequence.values_list("last", flat=True).get()
-    return f"{bureau.document_prefix}{word}〔{year}〕第{last:05d}号"
+            cursor.execute(_TAKE + " RETURNING last", [bureau.pk, kind, year])
+            row = cursor.fetchone()
+    return f"{bureau.document_prefix}{word}〔{year}〕第{row[0]:05d}号"

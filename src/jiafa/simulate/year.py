@@ -97,6 +97,7 @@ class Plan:
     recorded: bool = False
     defended: bool = False
     tries: int = 0
+    case: Case | None = None  # as its officers last left it (only they take its steps): read once
 
 
 @dataclass
@@ -461,15 +462,15 @@ class Year:
             self._advance(case_id, day)
 
     def _advance(self, case_id: int, day: date) -> None:
-        case = Case.objects.get(pk=case_id)
         plan = self.plans[case_id]
+        case = plan.case = plan.case or Case.objects.get(pk=case_id)
         team = self.staff[self.unit_codes[case.org_unit_id]]
         step = self._next_step(case, plan, team, day)
         if step is None:
             return
         action, actor, payload, later = step
         try:
-            actions.perform(action, case_id, payload, actor=actor)
+            plan.case = actions.perform(action, case_id, payload, actor=actor)
             self.tally.steps += 1
             plan.tries = 0
         except JiafaError as e:
@@ -479,7 +480,9 @@ class Year:
             else:
                 self.tally.refused[f"{action}: {e.message[:60]}"] += 1
             return
-        if later is not None:
+        if later is None:
+            plan.case = None
+        else:
             self._schedule(case_id, day, later)
 
     def _next_step(
