@@ -1,10 +1,12 @@
-"""One-row INSERTs for the rows every case step appends: its timeline events, its audit entry, its document
-and the document's stored file. Django's save() builds and compiles the INSERT statement anew for every row,
-which was a large part of a step's time; here the statement is built once per model, and each value still
-goes through its field's own preparation (defaults, auto_now_add, JSON, dates), as save() does."""
+"""One-row writes for what every case step writes: the case's changed columns, and the rows it appends (its
+timeline events, its audit entry, its document and the document's stored file). Django's save() builds and
+compiles its statement anew for every row, which was a large part of a step's time; here a statement is built
+once per model (and set of columns), and each value still goes through its field's own preparation
+(auto_now_add, JSON, dates), as save() does."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -27,6 +29,26 @@ def insert(obj: models.Model, *, keep_existing: bool = False) -> bool:
             inserted = cursor.rowcount != 0
     obj._state.adding, obj._state.db = False, connection.alias
     return inserted
+
+
+def update(obj: models.Model, names: Iterable[str]) -> None:
+    """Write these fields of an existing row, as save(update_fields=names) would."""
+    names = tuple(names)
+    if not names:
+        return
+    sql, fields = _update_statement(type(obj), names)
+    values = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, obj.pk])
+
+
+@cache
+def _update_statement(model: type[models.Model], names: tuple[str, ...]) -> tuple[str, list[Any]]:
+    meta, quote = model._meta, connection.ops.quote_name
+    fields = [f for f in meta.concrete_fields if f.name in names]
+    assert len(fields) == len(names), f"not columns of {meta.label}: {names}"
+    sets = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)
+    return f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(str(meta.pk.column))} = %s", fields
 
 
 @cache

@@ -3,10 +3,11 @@ replacing the package's version of that year."""
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from jiafa.core import audit
 from jiafa.core.errors import ErrorCode, JiafaError
@@ -20,9 +21,17 @@ def _package_calendar() -> WorkCalendar:
 
 
 def calendar() -> WorkCalendar:
+    """Asked by every deadline: the loaded years are read as they are stored, and merged once per content."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT CAST(document AS TEXT) FROM law_holidayschedule ORDER BY year")
+        return _merged(tuple(str(document) for (document,) in cursor.fetchall()))
+
+
+@lru_cache(maxsize=8)
+def _merged(documents: tuple[str, ...]) -> WorkCalendar:
     cal = _package_calendar()
-    for row in HolidaySchedule.objects.all():
-        cal = cal.merged(parse_year_schedule(row.document).to_calendar())
+    for document in documents:
+        cal = cal.merged(parse_year_schedule(json.loads(document)).to_calendar())
     return cal
 
 

@@ -382,7 +382,7 @@ def file_non_site(
 
 
 def _file_one(case_id: int, *, actor: User, served_on: date, ip: str | None) -> Case:
-    case = jurisdiction.get_visible(Case.objects.select_for_update(), actor, pk=case_id)
+    case = case_actions.lock(case_id, actor)
     if case.source != CaseSource.NON_SITE:
         raise _refuse("不是非现场执法案件，请在案件页面办理")
     if case.status != CaseStatus.REGISTERED:

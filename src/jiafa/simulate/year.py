@@ -138,6 +138,11 @@ class Year:
         self.fleet_of: dict[str, list[str]] = {}
         for t in world.trucks:
             self.fleet_of.setdefault(t.owner.id_no, []).append(t.plate)
+        # whom a follow-up names: a company by its subject key, a truck by its plate
+        self.subjects = (
+            {f"company:{c.id_no}": c for c in world.companies},
+            {(t.plate, t.plate_color): t for t in world.trucks},
+        )
         self.water = waterway.WaterYear(self)  # waterways, vessels and their AIS (simulate/waterway.py)
 
     # ── Setting up ────────────────────────────────────────────────────────────────────────────────────
@@ -399,8 +404,7 @@ class Year:
         one, the report to the registration region otherwise; then the penalty deters the party's trucks."""
         call_command("followups", "refresh", "--date", day.isoformat(), "--json", stdout=_Null())
         bureau = self.staff["bureau"].leader
-        companies = {f"company:{c.id_no}": c for c in self.world.companies}
-        trucks = {(t.plate, t.plate_color): t for t in self.world.trucks}
+        companies, trucks = self.subjects
         for followup in FollowUp.objects.filter(status=FollowUp.Status.OPEN).select_related("vehicle"):
             case_id, owner, plate, code = None, None, "", ""
             if followup.kind == FollowUp.Kind.COMPANY_SUSPENSION and followup.subject_key in companies:
