@@ -52,9 +52,13 @@ class OrgUnit(models.Model):
 
     def bureau(self) -> OrgUnit:
         """The unit whose documents share one numbering: the nearest ancestor with a document prefix (looked
-        up once for this instance: a document's frame and its number both ask)."""
-        if self.document_prefix or self.parent_id is None:
-            return self
+        up once for this instance: a document's frame and its number both ask; found among the ancestors read
+        with it, where they were)."""
+        unit = self
+        while not unit.document_prefix and unit.parent_id is not None and OrgUnit.parent.is_cached(unit):
+            unit = unit.parent  # type: ignore[assignment]
+        if unit.document_prefix or unit.parent_id is None:
+            return unit
         found: OrgUnit | None = self.__dict__.get("_bureau")
         if found is None:
             steps = self.path.strip("/").split("/")[:-1]  # the ancestors' codes, from the root down

@@ -107,16 +107,16 @@ def partner_officer(unit: OrgUnit, actor: User) -> User:
     return partner
 
 
+# A finding under review: locked, with its unit and its station's; built once (jurisdiction.get_seen).
+_LOCKED = Finding.objects.select_for_update(of=("self",)).select_related("org_unit", "station__org_unit")
+
+
 @contextmanager
 def _reviewing(finding_id: int, *, actor: User, version: int | None) -> Iterator[Finding]:
     """The finding, locked, if the actor may review it now; saved with the review stamp afterwards."""
     require(actor, Perm.FINDING_REVIEW)
     with transaction.atomic():
-        finding = jurisdiction.get_visible(
-            Finding.objects.select_for_update(of=("self",)).select_related("station__org_unit"),
-            actor,
-            pk=finding_id,
-        )
+        finding = jurisdiction.get_seen(_LOCKED, actor, finding_id)
         if version is not None and finding.version != version:
             raise _refuse("线索已被他人处理或更新，请刷新后再操作", ErrorCode.CONFLICT)
         if finding.status != Finding.Status.PENDING:
