@@ -55,19 +55,23 @@ def _unit_step(item: Item, key: str) -> int:
     return 1000 if item.fact(key).unit in ("千克", "kg") else 1
 
 
-def tier_of(item: Item, rng: random.Random) -> Tier:
-    chosen = params.TIER_WEIGHTS_OF.get(item.code, params.TIER_WEIGHTS)
+def tier_of(item: Item, rng: random.Random, serious: bool | None = None) -> Tier:
+    """The tier officers find: drawn by TIER_WEIGHTS, or for an item of SERIOUS the heaviest where the case
+    was drawn serious and the lightest otherwise."""
+    if serious is not None:
+        return item.tiers[-1] if serious else item.tiers[0]
+    chosen = params.TIER_WEIGHTS
     weights = list(chosen[: len(item.tiers)]) + [0.05] * (len(item.tiers) - len(chosen))
     return rng.choices(item.tiers, weights)[0]
 
 
-def penalty(item: Item, party_kind: str, rng: random.Random) -> Proposal | None:
+def penalty(item: Item, party_kind: str, rng: random.Random, serious: bool | None = None) -> Proposal | None:
     """A penalty within a tier: its required kinds, with a fine drawn within the tier's bounds for the party
     (most near the lower end). None when no tier of the item can be imposed on this party."""
     tiers = [t for t in item.tiers if t.penalties or t.optional_penalties]
     if not tiers:
         return None
-    tier = tier_of(item, rng)
+    tier = tier_of(item, rng, serious)
     facts = meeting(item, tier.selector.groups, rng)
     kinds = {str(k) for k in tier.penalties}
     fine = 0

@@ -61,13 +61,13 @@ LAPSED_CALIBRATION = ("JX-WIM-13", 0.55, 21)  # this station's certificate lapse
 DISMISS_SHARE = 0.04  # findings an officer sets aside at review (a plate misread, a vehicle on permit …)
 DEFENCE_SHARE = 0.06  # parties who state a defence within the window
 PAY_ON_TIME = 0.8885  # of fined parties
-PAY_LATE = 0.1093  # pay after the deadline (with the late fee); the rest (0.22%) never pay: demand, court
+PAY_LATE = 0.10953  # pay after the deadline (with the late fee); the rest (0.197%) never pay: demand, court
 # The year opens with the fines of the year before that will never be paid, decided in its second half: they
 # reach the court this year, once the six-month lawsuit period has passed. The year before is taken at this
-# year's rate: 0.22% of about 7,000 fines a year, over the seven months from June (the months whose decisions
-# reach the court in the next year). Each is registered on a working day from UNPAID_FROM up to
+# year's rate: 0.197% of about 7,000 fines a year, over the six and a half months from mid-June (whose
+# decisions reach the court in the next year). Each is registered on a working day from UNPAID_FROM up to
 # UNPAID_LAST_DAYS working days before the year ends, and decided a few weeks later.
-UNPAID_AT_START = 9
+UNPAID_AT_START = 8
 UNPAID_FROM = (6, 1)
 UNPAID_LAST_DAYS = 20
 REVIEW_DELAY_DAYS = (1, 3)  # from detection to the officer's review
@@ -98,9 +98,10 @@ COMPLAINT_SHARE = 0.08  # of on-site cases, those that began with a complaint
 FIRST_VIOLATION = {"CX-01": 0.6, "CC-01": 0.7, "KY-02": 0.5, "SL-02": 0.6}  # share that qualify and sign
 CRIMINAL_TRANSFER = {"WH-01": 0.2, "KY-01": 0.03}  # share handed to the police (涉嫌犯罪)
 TIER_WEIGHTS = (0.55, 0.3, 0.15)  # lightest tier first, where an item has several
-# Items whose heavier tier is for the serious few: a company over the fleet share is ordered to suspend
-# business (停业整顿); its licence is revoked only where it is serious (the report counts 39 suspensions).
-TIER_WEIGHTS_OF = {"CX-06": (0.9, 0.1)}
+# Items whose heaviest tier is for the serious few, drawn as rare conduct over the year's cases (the others
+# get the lightest): a company over the fleet share is ordered to suspend business (停业整顿), its licence
+# revoked only where it is serious (the report counts 39 suspensions).
+SERIOUS = {"CX-06": 0.1}
 
 # ── Oversize-transport permits ────────────────────────────────────────────────────────────────────────
 PERMIT_APPLICATIONS = 1_500  # applications a year to the road transport squadron

@@ -381,7 +381,9 @@ class Year:
         exemption_facts = officers.exemption(item, self.rng) if plan.exemption else None
         plan.exemption = exemption_facts is not None
         if not (plan.exemption or plan.transfer or plan.handover):
-            plan.proposal = officers.penalty(item, party_kind, self.rng)
+            chance = params.SERIOUS.get(code)
+            serious = None if chance is None else self.rare(f"{code} serious", chance)
+            plan.proposal = officers.penalty(item, party_kind, self.rng, serious)
             if plan.proposal is None:
                 self.tally.refused[f"{code}: 无可适用的处罚阶次"] += 1
                 return None
