@@ -208,8 +208,11 @@ def _over_vehicles(win: Window, owner_id_no: str | None = None) -> list[tuple[st
     """(credit code, plate) of each company vehicle over the limit in the window: from the window's findings
     to the vehicles, not from every vehicle to the findings — a register holds hundreds of thousands of
     vehicles, a year's confirmed findings a few thousand plates."""
-    over = set(confirmed(win).values_list("plate", "plate_color").distinct())
-    rows = _company_vehicles(owner_id_no).filter(plate__in=confirmed(win).values("plate"))
+    findings = confirmed(win)
+    if owner_id_no is not None:  # one company's: only its own plates' findings
+        findings = findings.filter(plate__in=_company_vehicles(owner_id_no).values("plate"))
+    over = set(findings.values_list("plate", "plate_color").distinct())
+    rows = _company_vehicles(owner_id_no).filter(plate__in=findings.values("plate"))
     return [(o, p) for o, p, c in rows.values_list("owner_id_no", "plate", "plate_color") if (p, c) in over]
 
 
