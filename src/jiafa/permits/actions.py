@@ -129,25 +129,43 @@ def bridge_sites(book: RuleBook, on: date) -> list[routing.BridgeSite]:
     """The bridge register as routing sees it."""
     network = roads()
     sites = []
-    for b in Bridge.objects.all():
-        points = network[b.road_code].points
-        design_load, _ = rules.resolve_design_load(b.design_load, book, on)
-        lengths = sorted({float(s) for s in b.spans_m})
+    for b in Bridge.objects.values(*_SITE_FIELDS):  # the register's columns routing needs, not its rows
+        points = network[b["road_code"]].points
+        design_load, _ = rules.resolve_design_load(b["design_load"], book, on)
+        lengths = sorted({float(s) for s in b["spans_m"]})
+        ratio = float(b["red_line_ratio"])
         sites.append(
             routing.BridgeSite(
-                code=b.code,
-                name=b.name,
-                segment=(points[b.road_leg], points[b.road_leg + 1]),
-                spans=tuple(rules.Span(length, design_load, float(b.red_line_ratio)) for length in lengths),
-                condition_grade=b.condition_grade,
-                max_width_m=float(b.max_width_m) if b.max_width_m is not None else None,
-                max_height_m=float(b.max_height_m) if b.max_height_m is not None else None,
-                speed_limit_kmh=b.speed_limit_kmh,
-                escort_required=b.escort_required,
-                single_vehicle=b.single_vehicle,
+                code=b["code"],
+                name=b["name"],
+                segment=(points[b["road_leg"]], points[b["road_leg"] + 1]),
+                spans=tuple(rules.Span(length, design_load, ratio) for length in lengths),
+                condition_grade=b["condition_grade"],
+                max_width_m=float(b["max_width_m"]) if b["max_width_m"] is not None else None,
+                max_height_m=float(b["max_height_m"]) if b["max_height_m"] is not None else None,
+                speed_limit_kmh=b["speed_limit_kmh"],
+                escort_required=b["escort_required"],
+                single_vehicle=b["single_vehicle"],
             )
         )
     return sites
+
+
+_SITE_FIELDS = (
+    "code",
+    "name",
+    "road_code",
+    "road_leg",
+    "design_load",
+    "spans_m",
+    "red_line_ratio",
+    "condition_grade",
+    "max_width_m",
+    "max_height_m",
+    "speed_limit_kmh",
+    "escort_required",
+    "single_vehicle",
+)
 
 
 @dataclass(frozen=True)
