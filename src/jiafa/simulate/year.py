@@ -5,6 +5,8 @@
 - on working days officers review the findings (overload.review.confirm / dismiss), squadron leaders file
   and notify the non-site cases (review.file_non_site), and officers meet on-site violations and complaints
   and register them (cases.actions.register);
+- before the year, the year before's fines that will never be paid are registered and taken through their
+  steps on that year's days: a year that runs on has them reach the court (params.UNPAID_AT_START);
 - every case then moves one step at a time through cases.actions.perform — defence, review, decision,
   service, payment (on time, late with the fee, or never: demand and court), transfer, closing — as the
   parties and officers of params.py behave.
