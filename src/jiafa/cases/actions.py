@@ -244,8 +244,22 @@ def _snapshot(case: Case) -> dict[str, Any]:
         "violation_name": item.name,
         "basis": item.basis,
         "tier": case.tier,
-        "officers": list(case.officers.values_list("full_name", flat=True)),
+        "officers": _officer_names(case.pk),
     }
+
+
+def _officer_names(case_id: int) -> list[str]:
+    """The case's officers as its documents name them: the statement the ORM builds for
+    `case.officers.values_list("full_name")`, written once, as every document asks."""
+    with connection.cursor() as cursor:
+        cursor.execute(_OFFICER_NAMES, [case_id])
+        return [name for (name,) in cursor.fetchall()]
+
+
+_OFFICER_NAMES = (
+    'SELECT "core_user"."full_name" FROM "core_user" INNER JOIN "cases_case_officers"'
+    ' ON ("core_user"."id" = "cases_case_officers"."user_id") WHERE "cases_case_officers"."case_id" = %s'
+)
 
 
 # ── Source and filing (案源、立案) ─────────────────────────────────────────────────────────────────────

@@ -65,10 +65,11 @@ def term(key: str, on: date) -> dict[str, Any]:
     return {"value": rule.value, "unit": rule.unit, "law": rule.law, "article": rule.article}
 
 
-def _evidence(case: Case) -> list[str]:
+def _evidence(case: Case, earlier: list[CaseDocument]) -> list[str]:
     lines = [
         f"{d.get_kind_display()}（{rendering.date_zh(d.content.get('date'))}）"
-        for d in case.documents.filter(kind__in=EVIDENCE_KINDS)
+        for d in earlier
+        if d.kind in EVIDENCE_KINDS
     ]
     case_type = ContentType.objects.get_for_model(Case)
     items = EvidenceItem.objects.filter(linked_type=case_type, linked_id=str(case.pk))
@@ -80,18 +81,22 @@ def _last(case: Case, *kinds: str) -> CaseDocument | None:
     return case.documents.filter(kind__in=kinds).order_by("-created_at", "-id").first()
 
 
-def _history(case: Case) -> dict[str, Any]:
+def _history(earlier: list[CaseDocument]) -> dict[str, Any]:
     """What a decision recounts of the procedure: the notice, a hearing held, a defence heard."""
-    notice = _last(case, K.NOTICE)
+
+    def last(kind: str) -> CaseDocument | None:
+        return next((d for d in reversed(earlier) if d.kind == kind), None)
+
+    notice = last(K.NOTICE)
     if notice is None:
         return {}
-    hearing = _last(case, K.HEARING_RECORD)
+    hearing = last(K.HEARING_RECORD)
     return {
         "notice_number": notice.number,
         "notice_date": notice.content.get("date"),
         "hearing_right": bool(notice.content.get("hearing_right")),
         "hearing_on": hearing.content.get("date") if hearing and hearing.content.get("attended") else None,
-        "defence": case.documents.filter(kind=K.DEFENCE_RECORD).exists(),
+        "defence": any(d.kind == K.DEFENCE_RECORD for d in earlier),
     }
 
 
@@ -108,9 +113,10 @@ def frame(case: Case, kind: str, on: date) -> dict[str, Any]:
     }
     if kind in TERMS:
         out["terms"] = {name: term(key, on) for name, key in TERMS[kind].items()}
-    if kind == K.DECISION:
-        out["evidence"] = _evidence(case)
-        out["procedure_history"] = _history(case)
+    if kind == K.DECISION:  # the file so far, in its order, read once for both
+        earlier = list(case.documents.filter(kind__in=(*EVIDENCE_KINDS, K.NOTICE)))
+        out["evidence"] = _evidence(case, earlier)
+        out["procedure_history"] = _history(earlier)
     if kind in AFTER_DECISION:
         decided = _last(case, *DECISIONS)
         if decided is not None:

@@ -38,7 +38,8 @@ def store(f: IO[bytes], content_type: str) -> EvidenceBlob:
     tmp_dir = root / "tmp"
     tmp_dir.mkdir(parents=True, exist_ok=True)
     h, size = hashlib.sha256(), 0
-    with tempfile.NamedTemporaryFile(dir=tmp_dir, delete=False) as tmp:
+    fd, tmp_name = tempfile.mkstemp(dir=tmp_dir)
+    with os.fdopen(fd, "wb") as tmp:
         try:
             for chunk in _chunks(f):
                 size += len(chunk)
@@ -50,18 +51,18 @@ def store(f: IO[bytes], content_type: str) -> EvidenceBlob:
                 h.update(chunk)
                 tmp.write(chunk)
             tmp.flush()
-            os.fsync(tmp.fileno())
+            os.fsync(fd)
         except BaseException:
-            os.unlink(tmp.name)
+            os.unlink(tmp_name)
             raise
     if size == 0:
-        os.unlink(tmp.name)
+        os.unlink(tmp_name)
         raise JiafaError(ErrorCode.EVIDENCE_EMPTY)
     digest = h.hexdigest()
     blob = EvidenceBlob(sha256=digest, size=size, content_type=content_type[:100])
     if not rows.insert(blob, keep_existing=True):  # the same content stored before: its row stands
         blob = EvidenceBlob.objects.get(pk=digest)
-    _place(Path(tmp.name), blob.path)
+    _place(Path(tmp_name), blob.path)
     return blob
 
 
