@@ -55,7 +55,7 @@ class OrgUnit(models.Model):
         """The unit with its ancestors linked as its parents, read in one plain statement: every case step
         asks for its unit's place in the tree (the jurisdiction) and for its bureau."""
         quote, fields = connection.ops.quote_name, cls._meta.concrete_fields
-        columns = ", ".join(f"a.{quote(str(f.column))}" for f in fields)
+        columns, names = ", ".join(f"a.{quote(str(f.column))}" for f in fields), [f.attname for f in fields]
         table = quote(cls._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
@@ -63,7 +63,7 @@ class OrgUnit(models.Model):
                 " AND substr(u.path, 1, length(a.path)) = a.path ORDER BY length(a.path)",
                 [unit_id],
             )
-            units = [cls.from_db(connection.alias, [f.attname for f in fields], row) for row in cursor]
+            units = [cls.from_db(connection.alias, names, row) for row in cursor]
         by_id = {u.pk: u for u in units}
         for u in units:
             if u.parent_id in by_id:
